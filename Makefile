@@ -1,0 +1,52 @@
+# Aveli — the two commands: `make run` and `make test`. Everything else here
+# is a step of one of them.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+SERVER := $(TARGET_DIR)/release/server
+# wasm-opt from the npm package binaryen (Debian's breaks hydration).
+export PATH := $(CURDIR)/end2end/node_modules/.bin:$(PATH)
+# Where cargo-leptos puts the site; the server reads these when started by hand.
+SITE_ENV := LEPTOS_OUTPUT_NAME=aveli LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true
+
+.PHONY: run test tools build fmt-check clippy test-rust e2e seed-demo wasm-size
+
+## make run: install what is missing, build, seed the demo, serve on :3000.
+run: build
+	@mkdir -p data
+	$(SITE_ENV) $(SERVER) seed-demo
+	$(SITE_ENV) exec $(SERVER) serve
+
+## make test: everything — format, clippy, Rust tests on SQLite and PostgreSQL, Playwright.
+test: tools fmt-check clippy test-rust e2e
+	@echo "All suites passed: fmt, clippy, unit + integration (SQLite and PostgreSQL), Playwright."
+
+tools:
+	scripts/install-tools.sh
+
+# The release build: server at full optimisation, WASM with the wasm-release profile,
+# assets hashed and precompressed (gzip + brotli).
+build: tools
+	cargo leptos build --release --precompress
+
+fmt-check:
+	cargo fmt --all -- --check
+
+clippy:
+	cargo clippy -p server -p app --all-targets -- -D warnings
+	cargo clippy -p frontend -p app --target wasm32-unknown-unknown -- -D warnings
+
+test-rust:
+	scripts/with-postgres.sh cargo test -p app -p server
+
+e2e: build
+	scripts/ensure-chromium.sh
+	cd end2end && npx playwright test
+
+# Release WASM size, raw / gzip / brotli (the numbers in the closing notes).
+wasm-size:
+	@f=$$(ls target/site/pkg/*.wasm | grep -v '\.wasm\.' | head -n 1); \
+	printf 'raw %s B\n' $$(stat -c %s $$f); \
+	printf 'gzip %s B\n' $$(gzip -9 -c $$f | wc -c); \
+	if [ -f $$f.br ]; then printf 'brotli %s B\n' $$(stat -c %s $$f.br); fi

@@ -1,0 +1,69 @@
+//! Sign up, log in, log out, who am I, become a teacher.
+
+use leptos::prelude::*;
+
+use crate::model::{AppError, User};
+
+#[cfg(feature = "ssr")]
+use {
+    super::context::{request, set_cookie},
+    crate::backend::{accounts, auth_session},
+};
+
+#[server]
+pub async fn signup(email: String, display_name: String, password: String) -> Result<(), AppError> {
+    let (state, ctx) = request().await?;
+    let logged_in = accounts::signup(&state, &ctx, &email, &display_name, &password)
+        .await
+        .map_err(|e| e.to_app_error(ctx.locale))?;
+    set_cookie(&auth_session::set_cookie(
+        &logged_in.token,
+        logged_in.expires_in_secs,
+        state.settings.secure_cookies,
+    ));
+    leptos_axum::redirect("/account");
+    Ok(())
+}
+
+#[server]
+pub async fn login(email: String, password: String) -> Result<(), AppError> {
+    let (state, ctx) = request().await?;
+    let logged_in = accounts::login(&state, &ctx, &email, &password)
+        .await
+        .map_err(|e| e.to_app_error(ctx.locale))?;
+    set_cookie(&auth_session::set_cookie(
+        &logged_in.token,
+        logged_in.expires_in_secs,
+        state.settings.secure_cookies,
+    ));
+    leptos_axum::redirect("/account");
+    Ok(())
+}
+
+#[server]
+pub async fn logout() -> Result<(), AppError> {
+    let (state, ctx) = request().await?;
+    accounts::logout(&state, &ctx)
+        .await
+        .map_err(|e| e.to_app_error(ctx.locale))?;
+    set_cookie(&auth_session::clear_cookie(state.settings.secure_cookies));
+    leptos_axum::redirect("/");
+    Ok(())
+}
+
+/// The signed-in user, or `None` for a visitor.
+#[server]
+pub async fn current_user() -> Result<Option<User>, AppError> {
+    let (state, ctx) = request().await?;
+    accounts::current_user(&state, &ctx)
+        .await
+        .map_err(|e| e.to_app_error(ctx.locale))
+}
+
+#[server]
+pub async fn become_teacher() -> Result<User, AppError> {
+    let (state, ctx) = request().await?;
+    accounts::become_teacher(&state, &ctx)
+        .await
+        .map_err(|e| e.to_app_error(ctx.locale))
+}

@@ -1,0 +1,38 @@
+//! Server functions: the typed API between the browser and the server, one
+//! file per area. Each one is thin: read the request, call the backend
+//! service, translate its error into the user's words.
+
+pub mod accounts;
+pub mod locale;
+
+#[cfg(feature = "ssr")]
+mod context {
+    use axum::http::{header, HeaderValue};
+    use leptos::prelude::use_context;
+
+    use crate::backend::{AppState, RequestContext};
+    use crate::model::{AppError, ErrorCode};
+
+    /// The application state and this request's context.
+    pub async fn request() -> Result<(AppState, RequestContext), AppError> {
+        let ctx = RequestContext::from_leptos().await;
+        let state = use_context::<AppState>().ok_or_else(|| {
+            tracing::error!("AppState missing from the server function context");
+            AppError::new(
+                ErrorCode::Internal,
+                crate::i18n::strings(ctx.locale).err_internal,
+            )
+        })?;
+        Ok((state, ctx))
+    }
+
+    /// Adds a `Set-Cookie` header to the response.
+    pub fn set_cookie(value: &str) {
+        if let (Some(response), Ok(value)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            HeaderValue::from_str(value),
+        ) {
+            response.append_header(header::SET_COOKIE, value);
+        }
+    }
+}

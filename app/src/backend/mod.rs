@@ -1,0 +1,26 @@
+//! Server-only services. Server functions (`crate::api`) and the REST API
+//! (`server::api`) are thin: both call these, so each rule exists once.
+
+pub mod accounts;
+pub mod auth_session;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod password;
+pub mod rate_limit;
+pub mod request;
+pub mod state;
+
+pub use db::Db;
+pub use request::RequestContext;
+pub use state::AppState;
+
+/// Now, as unix seconds (UTC): the one clock of the data layer.
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// A new primary key: UUIDv7, so keys sort by creation time.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

@@ -1,0 +1,13 @@
+//! Aveli: the Leptos app, compiled twice — with `ssr` for the server and with
+//! `hydrate` for the browser. `model` and `i18n` are shared by both sides;
+//! `backend` exists only on the server.
+
+pub mod api;
+pub mod i18n;
+pub mod model;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
+pub mod backend;
+
+pub use ui::app::{shell, App};

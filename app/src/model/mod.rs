@@ -1,0 +1,10 @@
+//! Types shared by the server and the browser. Parsing happens here, once:
+//! a value of one of these types is valid by construction.
+
+pub mod account;
+pub mod error;
+pub mod locale;
+
+pub use account::{DisplayName, Email, Password, User};
+pub use error::{AppError, ErrorCode};
+pub use locale::Locale;

@@ -1,0 +1,119 @@
+//! The document shell, the router and the app-wide context (language, the
+//! signed-in user and the account actions).
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, HashedStylesheet, Html, MetaTags, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{path, SsrMode};
+
+use crate::api::accounts::{current_user, BecomeTeacher, Login, Logout, Signup};
+use crate::model::{AppError, User};
+use crate::ui::i18n_context::{initial_locale, use_i18n, I18n};
+use crate::ui::nav::Nav;
+use crate::ui::pages::{
+    account::AccountPage, error::ErrorPage, landing::LandingPage, login::LoginPage,
+    not_found::NotFoundPage, signup::SignupPage,
+};
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html>
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="dark" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options=options.clone() />
+                <HashedStylesheet options id="leptos" />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The signed-in user and the actions that change it. The user is refetched
+/// whenever one of the actions completes.
+#[derive(Clone, Copy)]
+pub struct Auth {
+    pub user: Resource<Result<Option<User>, AppError>>,
+    pub login: ServerAction<Login>,
+    pub signup: ServerAction<Signup>,
+    pub logout: ServerAction<Logout>,
+    pub become_teacher: ServerAction<BecomeTeacher>,
+}
+
+pub fn use_auth() -> Auth {
+    expect_context::<Auth>()
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let i18n = I18n(RwSignal::new(initial_locale()));
+    provide_context(i18n);
+
+    let login = ServerAction::<Login>::new();
+    let signup = ServerAction::<Signup>::new();
+    let logout = ServerAction::<Logout>::new();
+    let become_teacher = ServerAction::<BecomeTeacher>::new();
+    let user = Resource::new(
+        move || {
+            (
+                login.version().get(),
+                signup.version().get(),
+                logout.version().get(),
+                become_teacher.version().get(),
+            )
+        },
+        |_| current_user(),
+    );
+    provide_context(Auth {
+        user,
+        login,
+        signup,
+        logout,
+        become_teacher,
+    });
+
+    // Tells people and end-to-end tests that the page is interactive.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Html attr:lang=move || i18n.locale().code() />
+        <Title text="Aveli" />
+        <Router>
+            <Nav />
+            <main class="page" id="main">
+                <ErrorBoundary fallback=|errors| {
+                    view! { <ErrorPage errors /> }
+                }>
+                    <Routes fallback=NotFoundPage>
+                        <Route path=path!("") view=LandingPage />
+                        <Route path=path!("/login") view=LoginPage />
+                        <Route path=path!("/signup") view=SignupPage />
+                        <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                    </Routes>
+                </ErrorBoundary>
+            </main>
+            <Footer />
+        </Router>
+    }
+}
+
+#[component]
+fn Footer() -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <footer class="footer">
+            <p class="muted">{move || i18n.t().footer}</p>
+        </footer>
+    }
+}

@@ -1,0 +1,6 @@
+//! Components and pages.
+
+pub mod app;
+pub mod i18n_context;
+pub mod nav;
+pub mod pages;

@@ -1,0 +1,78 @@
+//! `/account`: who is signed in, and the way to become a teacher.
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+use crate::model::User;
+use crate::ui::app::use_auth;
+use crate::ui::i18n_context::use_i18n;
+use crate::ui::pages::signup::FormError;
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let auth = use_auth();
+    view! {
+        <Suspense fallback=move || view! { <p class="skeleton">{move || i18n.t().loading}</p> }>
+            {move || {
+                auth.user
+                    .get()
+                    .map(|user| match user {
+                        Ok(Some(user)) => view! { <AccountDetails user /> }.into_any(),
+                        Ok(None) => view! { <Redirect path="/login" /> }.into_any(),
+                        Err(err) => {
+                            view! { <p class="alert alert-error" role="alert">{err.message}</p> }
+                                .into_any()
+                        }
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn AccountDetails(user: User) -> impl IntoView {
+    let i18n = use_i18n();
+    let become_teacher = use_auth().become_teacher;
+    let error = Signal::derive(move || {
+        become_teacher
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| e.message)
+    });
+    let name = user.display_name.clone();
+    let is_teacher = user.is_teacher;
+    let is_admin = user.is_admin;
+    let role = move || {
+        let t = i18n.t();
+        match (is_admin, is_teacher) {
+            (true, _) => t.role_admin,
+            (false, true) => t.role_teacher,
+            (false, false) => t.role_student,
+        }
+    };
+
+    view! {
+        <section class="glass" aria-labelledby="account-title">
+            <h1 id="account-title">{move || i18n.t().account_title}</h1>
+            <p>{move || i18n.t().account_signed_in_as} " " <strong>{name.clone()}</strong></p>
+            <dl class="details">
+                <dt>{move || i18n.t().email}</dt>
+                <dd>{user.email.clone()}</dd>
+                <dt>{move || i18n.t().account_role}</dt>
+                <dd>{role}</dd>
+            </dl>
+            <Show
+                when=move || !is_teacher
+                fallback=move || view! { <p class="muted">{move || i18n.t().teacher_ready}</p> }
+            >
+                <p class="muted">{move || i18n.t().become_teacher_lead}</p>
+                <ActionForm action=become_teacher attr:class="form">
+                    <FormError error />
+                    <button type="submit" class="btn btn-primary">{move || i18n.t().become_teacher}</button>
+                </ActionForm>
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,8 @@
+//! One file per page, named after its route.
+
+pub mod account;
+pub mod error;
+pub mod landing;
+pub mod login;
+pub mod not_found;
+pub mod signup;

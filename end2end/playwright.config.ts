@@ -1,0 +1,53 @@
+import { defineConfig } from '@playwright/test';
+
+// Debian's chromium: Playwright cannot download its own browsers on these machines.
+const chromiumLaunch = {
+  executablePath: '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+};
+
+export default defineConfig({
+  testDir: './tests',
+  // 2-core machine: one worker. Tests do not share state beyond the server's database.
+  workers: 1,
+  fullyParallel: false,
+  retries: 0,
+  forbidOnly: !!process.env.CI,
+  reporter: 'list',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  use: {
+    baseURL: process.env.E2E_BASE_URL || 'http://127.0.0.1:3100',
+    trace: 'retain-on-failure',
+    locale: 'sv-SE',
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        browserName: 'chromium',
+        launchOptions: chromiumLaunch,
+      },
+    },
+  ],
+  webServer: {
+    command: 'bash ../scripts/e2e-server.sh',
+    url: 'http://127.0.0.1:3100/healthz',
+    timeout: 120_000,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    // Playwright SIGKILLs the process group by default, which would skip the script's cleanup
+    // trap (temp database dir). SIGTERM lets it stop the server and remove the dir.
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 10_000 },
+  },
+});

@@ -1,0 +1,63 @@
+//! The REST API under `/api/v1`: one file per endpoint, named after its URL.
+//! Handlers are thin: they call the same backend services as the server
+//! functions. The OpenAPI document is generated from the handlers.
+
+pub mod auth;
+pub mod caller;
+pub mod error;
+pub mod json;
+pub mod me;
+pub mod teachers;
+
+use axum::extract::FromRef;
+use axum::routing::{any, get};
+use axum::{Json, Router};
+use utoipa::OpenApi;
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use app::backend::AppState;
+use app::i18n::strings;
+use app::model::{AppError, ErrorCode};
+
+use self::error::ApiError;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Aveli API",
+        version = "1",
+        description = "Live teaching marketplace"
+    ),
+    components(schemas(error::ErrorBody, AppError, ErrorCode))
+)]
+struct ApiDoc;
+
+/// The REST routes and `GET /api/v1/openapi.json`; any other path under
+/// `/api/v1` is a JSON 404.
+pub fn router<S>() -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+    AppState: FromRef<S>,
+{
+    let (router, document) = OpenApiRouter::<S>::with_openapi(ApiDoc::openapi())
+        .routes(routes!(auth::signup::signup))
+        .routes(routes!(auth::login::login))
+        .routes(routes!(auth::logout::logout))
+        .routes(routes!(me::me))
+        .routes(routes!(teachers::become_teacher))
+        .split_for_parts();
+    router
+        .route(
+            "/api/v1/openapi.json",
+            get(move || async move { Json(document) }),
+        )
+        .route("/api/v1", any(not_found))
+        .route("/api/v1/{*rest}", any(not_found))
+}
+
+async fn not_found(caller: caller::Caller) -> ApiError {
+    ApiError(AppError::new(
+        ErrorCode::NotFound,
+        strings(caller.ctx.locale).err_not_found,
+    ))
+}

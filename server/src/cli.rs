@@ -1,0 +1,99 @@
+//! The command-line face of the server binary:
+//! `server [serve]`, `server migrate`, `server seed-demo`,
+//! `server admin grant|revoke EMAIL`.
+
+use anyhow::{bail, Context};
+
+use app::backend::{accounts, demo, Db};
+
+use crate::config::Config;
+use crate::startup::Application;
+use crate::telemetry;
+
+pub const USAGE: &str =
+    "usage: server [serve | migrate | seed-demo | admin grant EMAIL | admin revoke EMAIL]";
+
+pub async fn run(args: &[String]) -> anyhow::Result<()> {
+    let config = Config::from_env()?;
+    telemetry::init(config.log_format);
+    let words: Vec<&str> = args.iter().map(String::as_str).collect();
+    match words.as_slice() {
+        [] | ["serve"] => serve(&config).await,
+        ["migrate"] => {
+            migrated_db(&config).await?;
+            println!("database is up to date");
+            Ok(())
+        }
+        ["seed-demo"] => seed_demo(&config).await,
+        ["admin", action @ ("grant" | "revoke"), email] => {
+            let db = migrated_db(&config).await?;
+            accounts::set_admin(&db, email, *action == "grant")
+                .await
+                .with_context(|| format!("admin {action} {email}"))?;
+            println!(
+                "{email}: admin {}",
+                if *action == "grant" {
+                    "granted"
+                } else {
+                    "revoked"
+                }
+            );
+            Ok(())
+        }
+        ["help" | "--help" | "-h"] => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => bail!("{USAGE}"),
+    }
+}
+
+async fn migrated_db(config: &Config) -> anyhow::Result<Db> {
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+async fn serve(config: &Config) -> anyhow::Result<()> {
+    let app = Application::build(config).await?;
+    tracing::info!(
+        addr = %app.addr(),
+        public_url = %config.public_url,
+        database = database_kind(&config.database_url),
+        payments = if config.stripe.simulated() { "simulated" } else { "stripe" },
+        "Aveli is serving"
+    );
+    app.run_until_stopped().await?;
+    Ok(())
+}
+
+async fn seed_demo(config: &Config) -> anyhow::Result<()> {
+    let db = migrated_db(config).await?;
+    let created = demo::seed(&db).await?;
+    println!(
+        "\n  Aveli demo data {} on {}.",
+        if created {
+            "created"
+        } else {
+            "already present"
+        },
+        database_kind(&config.database_url)
+    );
+    println!("  Open {} and sign in as:", config.public_url);
+    for account in [&demo::TEACHER, &demo::STUDENT] {
+        println!(
+            "    {:<8} {:<20} password: {}",
+            account.role, account.email, account.password
+        );
+    }
+    println!();
+    Ok(())
+}
+
+fn database_kind(url: &str) -> &'static str {
+    if url.starts_with("sqlite:") {
+        "SQLite"
+    } else {
+        "PostgreSQL"
+    }
+}

@@ -1,0 +1,221 @@
+//! Builds the whole application from a `Config`. `main` and the integration
+//! tests use this same function, so the tests run the real server.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::body::Body;
+use axum::extract::FromRef;
+use axum::http::{header, HeaderValue, Request};
+use axum::routing::get;
+use axum::{middleware, Router};
+use leptos::config::{Env, LeptosOptions};
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use app::backend::state::Settings;
+use app::backend::{auth_session, AppState, Db};
+use app::{shell, App};
+
+use crate::config::{AppEnv, Config};
+use crate::origin::AllowedOrigin;
+use crate::{api, health, metrics, origin};
+
+/// The router's state: what Leptos needs and what our handlers need.
+#[derive(Clone)]
+pub struct ServerState {
+    pub leptos: LeptosOptions,
+    pub app: AppState,
+}
+
+impl FromRef<ServerState> for LeptosOptions {
+    fn from_ref(state: &ServerState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+impl FromRef<ServerState> for AppState {
+    fn from_ref(state: &ServerState) -> Self {
+        state.app.clone()
+    }
+}
+
+/// A bound, not yet serving, application.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects to (and creates, if needed) the database, migrates it (a
+    /// failure stops the start) and binds the listener.
+    pub async fn build(config: &Config) -> anyhow::Result<Application> {
+        metrics::install();
+        let db = Db::connect(&config.database_url).await?;
+        db.migrate().await?;
+        let state = AppState::new(
+            db,
+            Settings {
+                session_ttl_secs: config.session_ttl_days * 86_400,
+                secure_cookies: config.secure_cookies(),
+                stripe_simulated: config.stripe.simulated(),
+            },
+        );
+        let listener = TcpListener::bind(config.site_addr)
+            .await
+            .with_context(|| format!("cannot listen on {}", config.site_addr))?;
+        let addr = listener.local_addr()?;
+        let router = router(config, state.clone(), addr);
+        Ok(Application {
+            listener,
+            router,
+            state,
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until Ctrl-C / SIGTERM, finishing requests in flight.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let db = self.state.db.clone();
+        tokio::spawn(async move {
+            let mut every_hour = tokio::time::interval(Duration::from_secs(3_600));
+            loop {
+                every_hour.tick().await;
+                if let Err(err) = auth_session::purge_expired(&db).await {
+                    tracing::warn!(error = %err, "could not purge expired sessions");
+                }
+            }
+        });
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+    }
+}
+
+/// Every route: health, metrics, REST, static files, pages and server functions.
+pub fn router(config: &Config, state: AppState, addr: SocketAddr) -> Router {
+    let leptos = LeptosOptions::builder()
+        .output_name(config.site.output_name.as_str())
+        .site_root(config.site.site_root.as_str())
+        .site_pkg_dir(config.site.site_pkg_dir.as_str())
+        .site_addr(addr)
+        .reload_port(config.site.reload_port)
+        .hash_files(config.site.hash_files)
+        .env(match config.app_env {
+            AppEnv::Development => Env::DEV,
+            AppEnv::Production => Env::PROD,
+        })
+        .build();
+    let server_state = ServerState {
+        leptos: leptos.clone(),
+        app: state.clone(),
+    };
+    let context = move || provide_context(state.clone());
+
+    // Hashed file names change with their content, so they may be cached
+    // for a year; unhashed ones must be revalidated.
+    let cache_control = if config.site.hash_files {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    let pkg_dir = Path::new(&config.site.site_root).join(&config.site.site_pkg_dir);
+    let pkg = ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(cache_control),
+        ))
+        .service(
+            ServeDir::new(pkg_dir)
+                .precompressed_br()
+                .precompressed_gzip(),
+        );
+
+    let routes = generate_route_list(App);
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::render))
+        .merge(api::router())
+        .nest_service(&format!("/{}", config.site.site_pkg_dir), pkg)
+        .leptos_routes_with_context(&server_state, routes, context.clone(), {
+            let leptos = leptos.clone();
+            move || shell(leptos.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            ServerState,
+            _,
+        >(context, shell))
+        .route_layer(middleware::from_fn(metrics::track))
+        .with_state(server_state)
+        .layer(middleware::from_fn_with_state(
+            AllowedOrigin(config.public_url.clone()),
+            origin::refuse_foreign,
+        ))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+                .layer(
+                    TraceLayer::new_for_http().make_span_with(|request: &Request<Body>| {
+                        let id = request
+                            .headers()
+                            .get("x-request-id")
+                            .and_then(|v| v.to_str().ok())
+                            .unwrap_or("-");
+                        tracing::info_span!(
+                            "request",
+                            request_id = %id,
+                            method = %request.method(),
+                            path = %request.uri().path(),
+                        )
+                    }),
+                )
+                .layer(PropagateRequestIdLayer::x_request_id())
+                .layer(CompressionLayer::new()),
+        )
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,187 @@
+//! `spawn_app`: a real server on a free port with its own new database.
+
+use std::path::PathBuf;
+
+use server::config::Config;
+use server::startup::Application;
+
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Generates one `#[tokio::test]` per database for each listed
+/// `async fn name(backend: Backend)`.
+#[macro_export]
+macro_rules! on_both_databases {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name($crate::helpers::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name($crate::helpers::Backend::Postgres).await
+                }
+            )*
+        }
+    };
+}
+
+pub struct TestApp {
+    pub address: String,
+    /// Keeps cookies, like a browser.
+    pub client: reqwest::Client,
+    _db: TestDb,
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    /// A client without a cookie jar, for Bearer-only requests.
+    pub fn bare_client(&self) -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client")
+    }
+
+    pub async fn signup(&self, email: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/auth/signup"))
+            .json(&serde_json::json!({
+                "email": email,
+                "display_name": "Test Elev",
+                "password": PASSWORD,
+            }))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&serde_json::json!({ "email": email, "password": password }))
+            .send()
+            .await
+            .expect("request")
+    }
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    let db = TestDb::new(backend);
+    let url = db.url.clone();
+    let config = Config::from_lookup(|key| match key {
+        "LEPTOS_SITE_ADDR" => Some("127.0.0.1:0".into()),
+        "DATABASE_URL" => Some(url.clone()),
+        "LEPTOS_SITE_ROOT" => Some(
+            std::env::temp_dir()
+                .join("aveli-no-site")
+                .display()
+                .to_string(),
+        ),
+        _ => None,
+    })
+    .expect("test config");
+    let app = Application::build(&config).await.expect("the app starts");
+    let address = format!("http://{}", app.addr());
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    TestApp {
+        address,
+        client,
+        _db: db,
+    }
+}
+
+/// A database that exists for one test: a SQLite file in a temp directory,
+/// or a uniquely named PostgreSQL database, removed on drop.
+struct TestDb {
+    url: String,
+    sqlite_dir: Option<PathBuf>,
+    postgres: Option<(String, String)>,
+}
+
+/// The PostgreSQL server the tests create their databases on.
+fn postgres_admin_url() -> String {
+    std::env::var("TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+impl TestDb {
+    fn new(backend: Backend) -> TestDb {
+        let name = format!("aveli_test_{}", uuid::Uuid::now_v7().simple());
+        match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join(&name);
+                std::fs::create_dir_all(&dir).expect("temp dir");
+                TestDb {
+                    url: format!("sqlite://{}/aveli.db", dir.display()),
+                    sqlite_dir: Some(dir),
+                    postgres: None,
+                }
+            }
+            Backend::Postgres => {
+                let admin = postgres_admin_url();
+                let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+                TestDb {
+                    url: format!("{base}/{name}"),
+                    sqlite_dir: None,
+                    postgres: Some((admin, name)),
+                }
+            }
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.sqlite_dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        if let Some((admin, name)) = self.postgres.take() {
+            // Drop runs outside async; a short-lived runtime on its own thread
+            // removes the database even when the test panicked.
+            let _ = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?;
+                runtime
+                    .block_on(async move {
+                        use sqlx::Connection;
+                        let mut conn = sqlx::PgConnection::connect(&admin).await?;
+                        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                            .execute(&mut conn)
+                            .await?;
+                        Ok::<_, sqlx::Error>(())
+                    })
+                    .map_err(std::io::Error::other)
+            })
+            .join();
+        }
+    }
+}
+
+pub fn unique_email() -> String {
+    format!("elev-{}@example.test", uuid::Uuid::now_v7().simple())
+}
+
+pub async fn json(response: reqwest::Response) -> serde_json::Value {
+    response.json().await.expect("a JSON body")
+}

@@ -1,0 +1,8 @@
+//! Integration tests: the real server on port 0, against a fresh SQLite file
+//! and a fresh PostgreSQL database per test. Every test runs on both.
+
+mod helpers;
+
+mod accounts;
+mod operations;
+mod pages;

@@ -1,0 +1,113 @@
+//! Server-rendered pages and server functions, as a browser without
+//! JavaScript would see them.
+
+use crate::helpers::{spawn_app, unique_email, Backend, PASSWORD};
+use crate::on_both_databases;
+
+on_both_databases!(
+    landing_is_swedish_by_default_and_english_by_cookie,
+    unknown_page_is_404,
+    account_redirects_visitors_to_login,
+    login_form_works_without_javascript,
+);
+
+async fn landing_is_swedish_by_default_and_english_by_cookie(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let client = app.bare_client();
+    let swedish = client.get(app.url("/")).send().await.expect("request");
+    assert_eq!(swedish.status(), 200);
+    let html = swedish.text().await.expect("body");
+    assert!(html.contains("lang=\"sv\""), "{html}");
+    assert!(html.contains("Logga in"));
+
+    let english = client
+        .get(app.url("/"))
+        .header("cookie", "aveli_locale=en")
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("body");
+    assert!(english.contains("lang=\"en\""));
+    assert!(english.contains("Log in"));
+}
+
+async fn unknown_page_is_404(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let response = app
+        .client
+        .get(app.url("/no-such-page"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 404);
+    assert!(response
+        .text()
+        .await
+        .expect("body")
+        .contains("Sidan finns inte"));
+}
+
+async fn account_redirects_visitors_to_login(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let response = app
+        .client
+        .get(app.url("/account"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("request");
+    assert!(response.status().is_redirection(), "{}", response.status());
+    assert_eq!(
+        response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok()),
+        Some("/login")
+    );
+}
+
+/// The login form posts to its server function; without JavaScript the
+/// server answers with a redirect and the session cookie.
+async fn login_form_works_without_javascript(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let email = unique_email();
+    app.signup(&email).await;
+    let login_page = app
+        .bare_client()
+        .get(app.url("/login"))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("body");
+    let action = login_page
+        .split("action=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the login form has an action")
+        .to_owned();
+
+    let fresh = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let response = fresh
+        .post(app.url(&action))
+        .header("accept", "text/html")
+        .form(&[("email", email.as_str()), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("request");
+    assert!(response.status().is_redirection(), "{}", response.status());
+    let account = fresh
+        .get(app.url("/account"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(account.status(), 200);
+    assert!(account.text().await.expect("body").contains(&email));
+}
