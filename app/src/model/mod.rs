@@ -4,6 +4,7 @@
 pub mod account;
 pub mod error;
 pub mod locale;
+pub mod moon;
 
 pub use account::{DisplayName, Email, Password, User};
 pub use error::{AppError, ErrorCode};

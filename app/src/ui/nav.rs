@@ -15,7 +15,8 @@ pub fn Nav() -> impl IntoView {
     let signed_in = move || matches!(auth.user.get(), Some(Ok(Some(_))));
 
     view! {
-        <nav class="nav glass" aria-label=move || i18n.t().nav_main>
+        <header>
+        <nav class="nav" aria-label=move || i18n.t().nav_main>
             <A href="/" attr:class="nav-brand">"Aveli"</A>
             <div class="nav-links">
                 <Transition fallback=|| ()>
@@ -39,6 +40,7 @@ pub fn Nav() -> impl IntoView {
                 <LangSwitch />
             </div>
         </nav>
+        </header>
     }
 }
 

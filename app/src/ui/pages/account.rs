@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
+use crate::api::accounts::current_user;
 use crate::model::User;
 use crate::ui::app::use_auth;
 use crate::ui::i18n_context::use_i18n;
@@ -12,11 +13,17 @@ use crate::ui::pages::signup::FormError;
 pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
+    // Its own fetch, not the app-wide user: right after a log-in the shared
+    // resource still holds the visitor state until it refetches, and reading
+    // it here would bounce the new user back to /login.
+    let user = Resource::new(
+        move || auth.become_teacher.version().get(),
+        |_| current_user(),
+    );
     view! {
         <Suspense fallback=move || view! { <p class="skeleton">{move || i18n.t().loading}</p> }>
             {move || {
-                auth.user
-                    .get()
+                user.get()
                     .map(|user| match user {
                         Ok(Some(user)) => view! { <AccountDetails user /> }.into_any(),
                         Ok(None) => view! { <Redirect path="/login" /> }.into_any(),
@@ -70,7 +77,9 @@ fn AccountDetails(user: User) -> impl IntoView {
                 <p class="muted">{move || i18n.t().become_teacher_lead}</p>
                 <ActionForm action=become_teacher attr:class="form">
                     <FormError error />
-                    <button type="submit" class="btn btn-primary">{move || i18n.t().become_teacher}</button>
+                    <button type="submit" class="btn btn-primary">
+                        <span class="btn-label">{move || i18n.t().become_teacher}</span>
+                    </button>
                 </ActionForm>
             </Show>
         </section>

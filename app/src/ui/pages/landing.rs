@@ -11,10 +11,10 @@ pub fn LandingPage() -> impl IntoView {
     view! {
         <section class="hero glass">
             <h1>{move || i18n.t().landing_title}</h1>
-            <p class="lead">{move || i18n.t().landing_lead}</p>
-            <p class="hero-actions">
+            <p>{move || i18n.t().landing_lead}</p>
+            <p class="actions">
                 <A href="/signup" attr:class="btn btn-primary">
-                    {move || i18n.t().landing_cta_signup}
+                    <span class="btn-label">{move || i18n.t().landing_cta_signup}</span>
                 </A>
                 <A href="/login" attr:class="btn btn-ghost">
                     {move || i18n.t().landing_cta_login}

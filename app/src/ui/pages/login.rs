@@ -35,7 +35,7 @@ pub fn LoginPage() -> impl IntoView {
                     />
                 </div>
                 <button type="submit" class="btn btn-primary" disabled=move || login.pending().get()>
-                    {move || if login.pending().get() { i18n.t().working } else { i18n.t().login_submit }}
+                    <span class="btn-label">{move || if login.pending().get() { i18n.t().working } else { i18n.t().login_submit }}</span>
                 </button>
             </ActionForm>
             <p>

@@ -53,7 +53,7 @@ pub fn SignupPage() -> impl IntoView {
                     <small id="signup-password-hint" class="muted">{move || i18n.t().password_hint}</small>
                 </div>
                 <button type="submit" class="btn btn-primary" disabled=move || signup.pending().get()>
-                    {move || if signup.pending().get() { i18n.t().working } else { i18n.t().signup_submit }}
+                    <span class="btn-label">{move || if signup.pending().get() { i18n.t().working } else { i18n.t().signup_submit }}</span>
                 </button>
             </ActionForm>
             <p>
