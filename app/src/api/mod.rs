@@ -4,6 +4,8 @@
 
 pub mod accounts;
 pub mod locale;
+pub mod sessions;
+pub mod studio;
 
 #[cfg(feature = "ssr")]
 mod context {

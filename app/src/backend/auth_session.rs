@@ -46,7 +46,7 @@ pub async fn create(db: &Db, user_id: &str, ttl_secs: i64) -> Result<String, sql
 /// The user behind a token, if the session exists and has not expired.
 pub async fn user_for_token(db: &Db, token: &str) -> Result<Option<User>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT u.id, u.email, u.display_name, u.locale, u.is_admin, \
+        "SELECT u.id, u.email, u.display_name, u.locale, u.time_zone, u.is_admin, \
                 CASE WHEN t.id IS NULL THEN 0 ELSE 1 END AS is_teacher \
          FROM auth_sessions s \
          JOIN users u ON u.id = s.user_id \
@@ -79,7 +79,7 @@ pub async fn purge_expired(db: &Db) -> Result<u64, sqlx::Error> {
 }
 
 /// Reads a `User` from a row with the columns id, email, display_name,
-/// locale, is_admin and is_teacher.
+/// locale, time_zone, is_admin and is_teacher.
 pub fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
     let locale: String = row.try_get("locale")?;
     let is_admin: i64 = row.try_get("is_admin")?;
@@ -89,6 +89,7 @@ pub fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
         email: row.try_get("email")?,
         display_name: row.try_get("display_name")?,
         locale: Locale::parse(&locale).unwrap_or_default(),
+        time_zone: row.try_get("time_zone")?,
         is_admin: is_admin != 0,
         is_teacher: is_teacher != 0,
     })

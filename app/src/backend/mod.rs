@@ -8,7 +8,10 @@ pub mod demo;
 pub mod error;
 pub mod password;
 pub mod rate_limit;
+pub mod recording_access;
 pub mod request;
+pub mod sessions;
+pub mod slots;
 pub mod state;
 
 pub use db::Db;

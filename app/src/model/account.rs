@@ -14,6 +14,8 @@ pub struct User {
     pub email: String,
     pub display_name: String,
     pub locale: Locale,
+    /// IANA zone name; calendars show times in it.
+    pub time_zone: String,
     pub is_teacher: bool,
     pub is_admin: bool,
 }

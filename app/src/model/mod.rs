@@ -2,9 +2,11 @@
 //! a value of one of these types is valid by construction.
 
 pub mod account;
+pub mod calendar;
 pub mod error;
 pub mod locale;
 pub mod moon;
+pub mod session;
 
 pub use account::{DisplayName, Email, Password, User};
 pub use error::{AppError, ErrorCode};

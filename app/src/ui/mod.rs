@@ -2,5 +2,6 @@
 
 pub mod app;
 pub mod i18n_context;
+pub mod moon_icon;
 pub mod nav;
 pub mod pages;

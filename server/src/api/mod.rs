@@ -7,6 +7,9 @@ pub mod caller;
 pub mod error;
 pub mod json;
 pub mod me;
+pub mod moon;
+pub mod sessions;
+pub mod studio;
 pub mod teachers;
 
 use axum::extract::FromRef;
@@ -45,6 +48,17 @@ where
         .routes(routes!(auth::logout::logout))
         .routes(routes!(me::me))
         .routes(routes!(teachers::become_teacher))
+        .routes(routes!(
+            studio::sessions::save_session,
+            studio::sessions::list_sessions
+        ))
+        .routes(routes!(studio::slots::add_slot))
+        .routes(routes!(
+            studio::slots::update_slot,
+            studio::slots::delete_slot
+        ))
+        .routes(routes!(sessions::slots::list_slots))
+        .routes(routes!(moon::moon))
         .split_for_parts();
     router
         .route(

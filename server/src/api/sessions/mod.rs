@@ -1,0 +1,3 @@
+//! `/api/v1/sessions/*`: public reads.
+
+pub mod slots;

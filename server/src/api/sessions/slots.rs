@@ -1,0 +1,34 @@
+//! `GET /api/v1/sessions/{id}/slots`
+
+use axum::extract::{Path, State};
+use axum::Json;
+
+use app::backend::{slots, AppState};
+use app::model::session::Slot;
+
+use crate::api::caller::Caller;
+use crate::api::error::{ApiError, ErrorBody};
+
+/// The slots of a published session (or your own draft), with seats left
+/// and availability.
+#[utoipa::path(
+    get,
+    path = "/api/v1/sessions/{id}/slots",
+    tag = "sessions",
+    params(("id" = String, Path, description = "Session id")),
+    responses(
+        (status = 200, description = "Slots in time order", body = Vec<Slot>),
+        (status = 404, description = "No such published session", body = ErrorBody),
+    )
+)]
+pub async fn list_slots(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(session_id): Path<String>,
+) -> Result<Json<Vec<Slot>>, ApiError> {
+    let ctx = caller.ctx;
+    slots::list(&state, &ctx, &session_id)
+        .await
+        .map(Json)
+        .map_err(|e| e.to_app_error(ctx.locale).into())
+}

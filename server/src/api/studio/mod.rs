@@ -1,0 +1,4 @@
+//! `/api/v1/studio/*`: the teacher's sessions and slots.
+
+pub mod sessions;
+pub mod slots;
