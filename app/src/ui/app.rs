@@ -12,7 +12,7 @@ use crate::ui::i18n_context::{initial_locale, use_i18n, I18n};
 use crate::ui::nav::Nav;
 use crate::ui::pages::{
     account::AccountPage, error::ErrorPage, landing::LandingPage, login::LoginPage,
-    not_found::NotFoundPage, signup::SignupPage,
+    not_found::NotFoundPage, session::SessionPage, signup::SignupPage, studio::StudioPage,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -100,6 +100,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/login") view=LoginPage />
                         <Route path=path!("/signup") view=SignupPage />
                         <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                        <Route path=path!("/studio") view=StudioPage />
+                        <Route path=path!("/sessions/:id") view=SessionPage />
                     </Routes>
                 </ErrorBoundary>
             </main>

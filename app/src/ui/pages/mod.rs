@@ -5,4 +5,6 @@ pub mod error;
 pub mod landing;
 pub mod login;
 pub mod not_found;
+pub mod session;
 pub mod signup;
+pub mod studio;
