@@ -37,6 +37,8 @@ macro_rules! on_both_databases {
 
 pub struct TestApp {
     pub address: String,
+    /// The test's own database, for arranging states the API cannot reach yet.
+    pub db: app::backend::Db,
     /// Keeps cookies, like a browser.
     pub client: reqwest::Client,
     _db: TestDb,
@@ -81,8 +83,8 @@ impl TestApp {
 }
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
-    let db = TestDb::new(backend);
-    let url = db.url.clone();
+    let test_db = TestDb::new(backend);
+    let url = test_db.url.clone();
     let config = Config::from_lookup(|key| match key {
         "LEPTOS_SITE_ADDR" => Some("127.0.0.1:0".into()),
         "DATABASE_URL" => Some(url.clone()),
@@ -97,6 +99,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     .expect("test config");
     let app = Application::build(&config).await.expect("the app starts");
     let address = format!("http://{}", app.addr());
+    let db = app.state().db.clone();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .cookie_store(true)
@@ -105,8 +108,9 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
         .expect("client");
     TestApp {
         address,
+        db,
         client,
-        _db: db,
+        _db: test_db,
     }
 }
 
@@ -175,6 +179,41 @@ impl Drop for TestDb {
             })
             .join();
         }
+    }
+}
+
+impl TestApp {
+    /// A new signed-in user (own cookie jar) who has become a teacher.
+    pub async fn new_teacher(&self) -> reqwest::Client {
+        let client = self.new_user().await;
+        let response = client
+            .post(self.url("/api/v1/teachers"))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 200);
+        client
+    }
+
+    /// A new signed-in student with their own cookie jar.
+    pub async fn new_user(&self) -> reqwest::Client {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let response = client
+            .post(self.url("/api/v1/auth/signup"))
+            .json(&serde_json::json!({
+                "email": unique_email(),
+                "display_name": "Test Person",
+                "password": PASSWORD,
+            }))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 201);
+        client
     }
 }
 

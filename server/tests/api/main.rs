@@ -4,5 +4,7 @@
 mod helpers;
 
 mod accounts;
+mod moon;
 mod operations;
 mod pages;
+mod sessions;
