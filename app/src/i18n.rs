@@ -4,6 +4,9 @@
 use crate::model::Locale;
 
 pub struct Strings {
+    /// Monday first.
+    pub weekdays_short: [&'static str; 7],
+    pub months_short: [&'static str; 12],
     pub lang_switch_label: &'static str,
     pub lang_switch_aria: &'static str,
     pub test_mode: &'static str,
@@ -106,6 +109,9 @@ pub struct Strings {
     pub session_with: &'static str,
     pub recording_locked: &'static str,
     pub recording_watch: &'static str,
+    pub seat_left: &'static str,
+    pub session_upcoming_list: &'static str,
+    pub month_names: [&'static str; 12],
     pub home_title: &'static str,
     pub home_next_live: &'static str,
     pub home_next_live_empty: &'static str,
@@ -140,6 +146,8 @@ pub struct Strings {
 }
 
 pub const SV: Strings = Strings {
+    weekdays_short: ["mån", "tis", "ons", "tors", "fre", "lör", "sön"],
+    months_short: ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"],
     lang_switch_label: "English",
     lang_switch_aria: "Byt språk till engelska",
     test_mode: "Testläge – simulerade betalningar",
@@ -242,6 +250,12 @@ pub const SV: Strings = Strings {
     session_with: "med",
     recording_locked: "Det finns en inspelning. Boka sessionen eller bli medlem för att se den.",
     recording_watch: "Se inspelningen",
+    seat_left: "plats kvar",
+    session_upcoming_list: "Kommande tider",
+    month_names: [
+        "januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
+        "oktober", "november", "december",
+    ],
     home_title: "Hem",
     home_next_live: "Nästa live",
     home_next_live_empty: "Du har inga bokade sändningar ännu.",
@@ -276,6 +290,8 @@ pub const SV: Strings = Strings {
 };
 
 pub const EN: Strings = Strings {
+    weekdays_short: ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
+    months_short: ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
     lang_switch_label: "Svenska",
     lang_switch_aria: "Switch language to Swedish",
     test_mode: "Test mode – simulated payments",
@@ -378,6 +394,12 @@ pub const EN: Strings = Strings {
     session_with: "with",
     recording_locked: "A recording exists. Book the session or become a member to watch it.",
     recording_watch: "Watch the recording",
+    seat_left: "seat left",
+    session_upcoming_list: "Upcoming times",
+    month_names: [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December",
+    ],
     home_title: "Home",
     home_next_live: "Next live",
     home_next_live_empty: "You have no booked broadcasts yet.",
@@ -410,6 +432,33 @@ pub const EN: Strings = Strings {
     save: "Save",
     err_price_input: "Enter the price as a number, e.g. 150 or 99.50",
 };
+
+/// "tis 2 dec 17:00" / "Tue 2 Dec 17:00": an instant in a time zone.
+pub fn format_when(s: &Strings, tz: chrono_tz::Tz, at: chrono::DateTime<chrono::Utc>) -> String {
+    use chrono::{Datelike, Timelike};
+    let local = at.with_timezone(&tz);
+    format!(
+        "{} {} {} {:02}:{:02}",
+        s.weekdays_short[local.weekday().num_days_from_monday() as usize],
+        local.day(),
+        s.months_short[local.month0() as usize],
+        local.hour(),
+        local.minute()
+    )
+}
+
+/// "17:00–18:00": the local clock times of a span.
+pub fn format_span(
+    tz: chrono_tz::Tz,
+    start: chrono::DateTime<chrono::Utc>,
+    end: chrono::DateTime<chrono::Utc>,
+) -> String {
+    format!(
+        "{}–{}",
+        start.with_timezone(&tz).format("%H:%M"),
+        end.with_timezone(&tz).format("%H:%M")
+    )
+}
 
 pub fn strings(locale: Locale) -> &'static Strings {
     match locale {

@@ -26,35 +26,52 @@ pub const STUDENT: DemoAccount = DemoAccount {
     name: "Stella Elev",
 };
 
-/// (title, description, price in öre, days from now, hour UTC, minutes, seats)
-const SESSIONS: [(&str, &str, i64, i64, i64, i64, i64); 3] = [
-    (
-        "Månsken-yoga",
-        "Mjuk kvällsyoga i nymånens lugn.",
-        15_000,
-        2,
-        17,
-        60,
-        12,
-    ),
-    (
-        "Andning vid fullmåne",
-        "Andningsövningar för fokus och ro.",
-        9_900,
-        5,
-        18,
-        45,
-        8,
-    ),
-    (
-        "Meditation i gryningen",
-        "Stilla sittande meditation, för nybörjare.",
-        0,
-        9,
-        6,
-        30,
-        20,
-    ),
+/// A demo session: title, description, price in öre, seats, recording,
+/// and its slots as (days from today, hour UTC, minutes, seats taken) —
+/// chosen so every calendar state shows at once: plenty of seats, almost
+/// full, full, and a past session with a recording.
+struct DemoSession {
+    title: &'static str,
+    description: &'static str,
+    price_cents: i64,
+    seats: i64,
+    recording_url: Option<&'static str>,
+    slots: &'static [(i64, i64, i64, i64)],
+}
+
+const SESSIONS: [DemoSession; 4] = [
+    DemoSession {
+        title: "Månsken-yoga",
+        description: "Mjuk kvällsyoga i nymånens lugn. Ta med en filt.",
+        price_cents: 15_000,
+        seats: 12,
+        recording_url: None,
+        slots: &[(2, 17, 60, 3), (9, 17, 60, 10), (16, 17, 60, 0)],
+    },
+    DemoSession {
+        title: "Andning vid fullmåne",
+        description: "Andningsövningar för fokus och ro.",
+        price_cents: 9_900,
+        seats: 8,
+        recording_url: None,
+        slots: &[(5, 18, 45, 8), (12, 18, 45, 7)],
+    },
+    DemoSession {
+        title: "Meditation i gryningen",
+        description: "Stilla sittande meditation, för nybörjare.",
+        price_cents: 0,
+        seats: 20,
+        recording_url: None,
+        slots: &[(3, 6, 30, 0), (4, 6, 30, 5)],
+    },
+    DemoSession {
+        title: "Yin under nymånen",
+        description: "Långsam yin-yoga. Sändes förra veckan – inspelningen finns kvar.",
+        price_cents: 12_000,
+        seats: 10,
+        recording_url: Some("https://video.aveli.test/inspelningar/yin-under-nymanen"),
+        slots: &[(-7, 18, 60, 9)],
+    },
 ];
 
 /// Seeds the demo accounts and sessions unless they exist. Returns whether
@@ -97,38 +114,50 @@ pub async fn seed(db: &Db) -> anyhow::Result<bool> {
     .await?;
 
     let midnight = at - at.rem_euclid(86_400);
-    for (title, description, price, days, hour, minutes, seats) in SESSIONS {
-        let start = midnight + days * 86_400 + hour * 3_600;
-        let end = start + minutes * 60;
+    for demo in &SESSIONS {
+        let instants: Vec<(i64, i64, i64)> = demo
+            .slots
+            .iter()
+            .map(|(days, hour, minutes, taken)| {
+                let start = midnight + days * 86_400 + hour * 3_600;
+                (start, start + minutes * 60, *taken)
+            })
+            .collect();
+        let first = instants.iter().map(|s| s.0).min();
+        let last = instants.iter().map(|s| s.1).max();
         let session_id = new_id();
         sqlx::query(
             "INSERT INTO sessions (id, teacher_id, title, description, start_at, end_at, capacity, \
-             price_cents, currency, visibility, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'SEK', 'published', $9, $9)",
+             price_cents, currency, visibility, recording_url, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'SEK', 'published', $9, $10, $10)",
         )
         .bind(&session_id)
         .bind(&teacher_id)
-        .bind(title)
-        .bind(description)
-        .bind(start)
-        .bind(end)
-        .bind(seats)
-        .bind(price)
+        .bind(demo.title)
+        .bind(demo.description)
+        .bind(first)
+        .bind(last)
+        .bind(demo.seats)
+        .bind(demo.price_cents)
+        .bind(demo.recording_url)
         .bind(at)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
-            "INSERT INTO session_slots (id, session_id, start_at, end_at, seats_total, seats_taken, \
-             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 0, $6, $6)",
-        )
-        .bind(new_id())
-        .bind(&session_id)
-        .bind(start)
-        .bind(end)
-        .bind(seats)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?;
+        for (start, end, taken) in instants {
+            sqlx::query(
+                "INSERT INTO session_slots (id, session_id, start_at, end_at, seats_total, seats_taken, \
+                 created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+            )
+            .bind(new_id())
+            .bind(&session_id)
+            .bind(start)
+            .bind(end)
+            .bind(demo.seats)
+            .bind(taken)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?;
+        }
     }
     tx.commit().await?;
     Ok(true)

@@ -11,7 +11,7 @@ use crate::model::{AppError, User};
 use crate::ui::i18n_context::{initial_locale, use_i18n, I18n};
 use crate::ui::nav::Nav;
 use crate::ui::pages::{
-    account::AccountPage, error::ErrorPage, landing::LandingPage, login::LoginPage,
+    account::AccountPage, error::ErrorPage, home::HomePage, landing::LandingPage, login::LoginPage,
     not_found::NotFoundPage, session::SessionPage, signup::SignupPage, studio::StudioPage,
 };
 
@@ -100,6 +100,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/login") view=LoginPage />
                         <Route path=path!("/signup") view=SignupPage />
                         <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                        <Route path=path!("/home") view=HomePage ssr=SsrMode::Async />
                         <Route path=path!("/studio") view=StudioPage />
                         <Route path=path!("/sessions/:id") view=SessionPage />
                     </Routes>

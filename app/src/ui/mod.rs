@@ -5,3 +5,6 @@ pub mod i18n_context;
 pub mod moon_icon;
 pub mod nav;
 pub mod pages;
+pub mod session;
+pub mod session_card;
+pub mod viewer;

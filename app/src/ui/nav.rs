@@ -13,6 +13,7 @@ pub fn Nav() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
     let signed_in = move || matches!(auth.user.get(), Some(Ok(Some(_))));
+    let is_teacher = move || matches!(auth.user.get(), Some(Ok(Some(user))) if user.is_teacher);
 
     view! {
         <header>
@@ -29,6 +30,10 @@ pub fn Nav() -> impl IntoView {
                             }
                         }
                     >
+                        <A href="/home">{move || i18n.t().nav_home}</A>
+                        <Show when=is_teacher>
+                            <A href="/studio">{move || i18n.t().nav_studio}</A>
+                        </Show>
                         <A href="/account">{move || i18n.t().nav_account}</A>
                         <ActionForm action=auth.logout attr:class="inline-form">
                             <button type="submit" class="linklike">

@@ -9,6 +9,7 @@ on_both_databases!(
     unknown_page_is_404,
     account_redirects_visitors_to_login,
     login_form_works_without_javascript,
+    demo_data_shows_every_state_on_landing_and_home,
 );
 
 async fn landing_is_swedish_by_default_and_english_by_cookie(backend: Backend) {
@@ -110,4 +111,87 @@ async fn login_form_works_without_javascript(backend: Backend) {
         .expect("request");
     assert_eq!(account.status(), 200);
     assert!(account.text().await.expect("body").contains(&email));
+}
+
+/// The demo seed is idempotent and fills the landing page (upcoming only)
+/// and home's "Tidigare sändningar" (past with a recording, link withheld).
+async fn demo_data_shows_every_state_on_landing_and_home(backend: Backend) {
+    let app = spawn_app(backend).await;
+    assert!(app::backend::demo::seed(&app.db).await.expect("seed"));
+    assert!(!app::backend::demo::seed(&app.db).await.expect("seed again"));
+
+    let landing = app
+        .bare_client()
+        .get(app.url("/"))
+        .send()
+        .await
+        .expect("request")
+        .text()
+        .await
+        .expect("body");
+    for title in [
+        "Månsken-yoga",
+        "Andning vid fullmåne",
+        "Meditation i gryningen",
+    ] {
+        assert!(landing.contains(title), "{title} missing on /");
+    }
+    assert!(
+        !landing.contains("Yin under nymånen"),
+        "a past session leaves the top"
+    );
+
+    let sessions: serde_json::Value = app
+        .bare_client()
+        .get(app.url("/api/v1/studio/sessions?status=published"))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    let mut states = std::collections::BTreeSet::new();
+    for session in sessions.as_array().expect("list") {
+        let id = session["id"].as_str().expect("id");
+        let slots: serde_json::Value = app
+            .bare_client()
+            .get(app.url(&format!("/api/v1/sessions/{id}/slots")))
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json");
+        for slot in slots.as_array().expect("slots") {
+            states.insert(
+                slot["availability"]
+                    .as_str()
+                    .expect("availability")
+                    .to_owned(),
+            );
+        }
+    }
+    let states: Vec<&str> = states.iter().map(String::as_str).collect();
+    assert_eq!(states, ["almost_full", "full", "upcoming"]);
+
+    app.signup(&unique_email()).await;
+    let home = app
+        .client
+        .get(app.url("/home"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(home.status(), 200);
+    let home = home.text().await.expect("body");
+    assert!(home.contains("Tidigare sändningar"));
+    assert!(home.contains("Yin under nymånen"));
+    assert!(
+        home.contains("Det finns en inspelning"),
+        "the link is withheld from a non-booker"
+    );
+    assert!(
+        !home.contains("video.aveli.test"),
+        "the recording URL never reaches them"
+    );
 }

@@ -1,13 +1,16 @@
-//! `/`: what Aveli is, and the way in.
+//! `/`: what Aveli is, the upcoming published sessions, and courses.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::api::sessions::upcoming_sessions;
 use crate::ui::i18n_context::use_i18n;
+use crate::ui::session_card::SessionCard;
 
 #[component]
 pub fn LandingPage() -> impl IntoView {
     let i18n = use_i18n();
+    let sessions = Resource::new(|| (), |_| upcoming_sessions());
     view! {
         <section class="hero glass">
             <h1>{move || i18n.t().landing_title}</h1>
@@ -21,15 +24,41 @@ pub fn LandingPage() -> impl IntoView {
                 </A>
             </p>
         </section>
-        <section class="grid-cards" aria-labelledby="upcoming-title">
-            <div class="card glass">
-                <h2 id="upcoming-title">{move || i18n.t().landing_upcoming}</h2>
-                <p class="muted">{move || i18n.t().landing_upcoming_empty}</p>
-            </div>
-            <div class="card glass">
-                <h2>{move || i18n.t().landing_courses}</h2>
-                <p class="muted">{move || i18n.t().landing_courses_empty}</p>
-            </div>
+        <section class="section" aria-labelledby="upcoming-title">
+            <h2 id="upcoming-title">{move || i18n.t().landing_upcoming}</h2>
+            <Suspense fallback=move || {
+                view! { <p class="skeleton" role="status">{move || i18n.t().loading}</p> }
+            }>
+                {move || {
+                    sessions
+                        .get()
+                        .map(|result| match result {
+                            Ok(list) if list.is_empty() => {
+                                view! { <p class="muted">{move || i18n.t().landing_upcoming_empty}</p> }
+                                    .into_any()
+                            }
+                            Ok(list) => {
+                                view! {
+                                    <ul class="grid-cards session-list">
+                                        {list
+                                            .into_iter()
+                                            .map(|session| view! { <SessionCard session /> })
+                                            .collect_view()}
+                                    </ul>
+                                }
+                                    .into_any()
+                            }
+                            Err(err) => {
+                                view! { <p class="alert alert-error" role="alert">{err.message}</p> }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Suspense>
+        </section>
+        <section class="section card" aria-labelledby="courses-title">
+            <h2 id="courses-title">{move || i18n.t().landing_courses}</h2>
+            <p class="muted">{move || i18n.t().landing_courses_empty}</p>
         </section>
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod error;
+pub mod home;
 pub mod landing;
 pub mod login;
 pub mod not_found;

@@ -1,0 +1,100 @@
+//! `/home`: a signed-in student's start page — Nästa live, Rekommenderade
+//! kurser, Tidigare sändningar.
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+use crate::api::accounts::current_user;
+use crate::api::sessions::past_sessions;
+use crate::model::session::Session;
+use crate::ui::i18n_context::use_i18n;
+use crate::ui::session_card::SessionCard;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let i18n = use_i18n();
+    let user = Resource::new(|| (), |_| current_user());
+    let past = Resource::new(|| (), |_| past_sessions());
+    view! {
+        <Suspense fallback=move || view! { <p class="skeleton" role="status">{move || i18n.t().loading}</p> }>
+            {move || {
+                user.get()
+                    .map(|user| match user {
+                        Ok(Some(_)) => view! { <HomeSections past /> }.into_any(),
+                        Ok(None) => view! { <Redirect path="/login" /> }.into_any(),
+                        Err(err) => {
+                            view! { <p class="alert alert-error" role="alert">{err.message}</p> }.into_any()
+                        }
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn HomeSections(past: Resource<Result<Vec<Session>, crate::model::AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <h1 class="sr-only">{move || i18n.t().home_title}</h1>
+        <section class="section card" aria-labelledby="next-live-title">
+            <h2 id="next-live-title">{move || i18n.t().home_next_live}</h2>
+            // Bookings arrive with payments; until then there is nothing booked.
+            <p class="muted">{move || i18n.t().home_next_live_empty}</p>
+        </section>
+        <section class="section card" aria-labelledby="courses-title">
+            <h2 id="courses-title">{move || i18n.t().home_courses}</h2>
+            <p class="muted">{move || i18n.t().home_courses_empty}</p>
+        </section>
+        <section class="section" aria-labelledby="past-title">
+            <h2 id="past-title">{move || i18n.t().home_past}</h2>
+            {move || {
+                past.get()
+                    .map(|result| match result {
+                        Ok(list) if list.is_empty() => {
+                            view! { <p class="muted">{move || i18n.t().home_past_empty}</p> }.into_any()
+                        }
+                        Ok(list) => {
+                            view! {
+                                <ul class="grid-cards session-list">
+                                    {list
+                                        .into_iter()
+                                        .map(|session| view! { <PastSession session /> })
+                                        .collect_view()}
+                                </ul>
+                            }
+                                .into_any()
+                        }
+                        Err(err) => {
+                            view! { <p class="alert alert-error" role="alert">{err.message}</p> }.into_any()
+                        }
+                    })
+            }}
+        </section>
+    }
+}
+
+/// A past session: the recording link for those allowed, else how to get it.
+#[component]
+fn PastSession(session: Session) -> impl IntoView {
+    let i18n = use_i18n();
+    let recording = session.recording_url.clone();
+    view! {
+        <SessionCard session />
+        {match recording {
+            Some(url) => {
+                view! {
+                    <li class="recording-access">
+                        <a href=url>{move || i18n.t().recording_watch}</a>
+                    </li>
+                }
+                    .into_any()
+            }
+            None => {
+                view! {
+                    <li class="recording-access muted">{move || i18n.t().recording_locked}</li>
+                }
+                    .into_any()
+            }
+        }}
+    }
+}
