@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(PATH)
 # Where cargo-leptos puts the site; the server reads these when started by hand.
 SITE_ENV := LEPTOS_OUTPUT_NAME=aveli LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true
 
-.PHONY: run test tools build fmt-check clippy test-rust e2e seed-demo wasm-size
+.PHONY: run test tools build fmt-check clippy test-rust e2e seed-demo wasm-size bench
 
 ## make run: install what is missing, build, seed the demo, serve on :3000.
 run: build
@@ -34,7 +34,7 @@ fmt-check:
 	cargo fmt --all -- --check
 
 clippy:
-	cargo clippy -p server -p app --all-targets -- -D warnings
+	cargo clippy -p server -p app -p bench --all-targets -- -D warnings
 	cargo clippy -p frontend -p app --target wasm32-unknown-unknown -- -D warnings
 
 test-rust:
@@ -50,3 +50,7 @@ wasm-size:
 	printf 'raw %s B\n' $$(stat -c %s $$f); \
 	printf 'gzip %s B\n' $$(gzip -9 -c $$f | wc -c); \
 	if [ -f $$f.br ]; then printf 'brotli %s B\n' $$(stat -c %s $$f.br); fi
+
+# Load benchmark (not part of `make test`): see BENCHMARKS.md.
+bench:
+	cargo run --release -p bench -- --sessions 10000 --slots 50000 --seconds 10 --connections 16

@@ -143,6 +143,11 @@ pub struct Strings {
     pub field_recording: &'static str,
     pub save: &'static str,
     pub err_price_input: &'static str,
+    pub studio_edit_session: &'static str,
+    pub studio_no_sessions: &'static str,
+    pub studio_week: &'static str,
+    pub studio_booked: &'static str,
+    pub studio_time_zone: &'static str,
 }
 
 pub const SV: Strings = Strings {
@@ -287,6 +292,11 @@ pub const SV: Strings = Strings {
     field_recording: "Inspelningslänk",
     save: "Spara",
     err_price_input: "Ange priset som ett tal, t.ex. 150 eller 99,50",
+    studio_edit_session: "Redigera session",
+    studio_no_sessions: "Inga sessioner ännu. Skapa en med Ny session.",
+    studio_week: "Vecka",
+    studio_booked: "bokade",
+    studio_time_zone: "Tidszon",
 };
 
 pub const EN: Strings = Strings {
@@ -431,6 +441,11 @@ pub const EN: Strings = Strings {
     field_recording: "Recording link",
     save: "Save",
     err_price_input: "Enter the price as a number, e.g. 150 or 99.50",
+    studio_edit_session: "Edit session",
+    studio_no_sessions: "No sessions yet. Create one with New session.",
+    studio_week: "Week",
+    studio_booked: "booked",
+    studio_time_zone: "Time zone",
 };
 
 /// "tis 2 dec 17:00" / "Tue 2 Dec 17:00": an instant in a time zone.

@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! Aveli: the Leptos app, compiled twice — with `ssr` for the server and with
 //! `hydrate` for the browser. `model` and `i18n` are shared by both sides;
 //! `backend` exists only on the server.

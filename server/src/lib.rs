@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The Aveli server: configuration, start-up, the REST API, health and
 //! metrics. `main.rs` only parses the command line and calls into here.
 

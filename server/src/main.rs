@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! `server`: reads the command line and hands over to `server::cli`.
 
 #[tokio::main]

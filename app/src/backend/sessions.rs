@@ -230,6 +230,12 @@ pub async fn get(
 }
 
 /// Published sessions with a slot starting at or after `from`, soonest first.
+///
+/// Rather than aggregating every future slot (17 ms for 50 000 slots on
+/// SQLite), it walks the next `window` slots in start order and groups
+/// those: a session's next slot is found exactly if it lies in the window,
+/// and every session outside it starts later than all inside. Only when the
+/// window yields too few sessions and was full is it widened.
 pub async fn list_published(
     state: &AppState,
     ctx: &RequestContext,
@@ -238,22 +244,57 @@ pub async fn list_published(
 ) -> Result<Vec<Session>, SessionError> {
     let viewer = accounts::current_user(state, ctx).await?;
     let access = RecordingAccess::load(state, viewer.as_ref()).await?;
-    let rows = sqlx::query(&format!(
-        "SELECT {SESSION_COLUMNS}, n.next_at \
-         {SESSION_JOINS} \
-         JOIN (SELECT session_id, MIN(start_at) AS next_at FROM session_slots \
-               WHERE start_at >= $1 AND status = 'scheduled' GROUP BY session_id) n ON n.session_id = s.id \
-         WHERE s.visibility = 'published' ORDER BY n.next_at, s.id LIMIT $2"
-    ))
+    let mut window = (limit * 10).max(100);
+    loop {
+        // CROSS JOIN fixes the join order on SQLite (slots first, by the
+        // start_at index); PostgreSQL treats it as the inner join it is.
+        let rows = sqlx::query(&format!(
+            "SELECT {SESSION_COLUMNS}, n.next_at \
+             FROM (SELECT w.session_id, MIN(w.start_at) AS next_at \
+                   FROM (SELECT sl.session_id, sl.start_at FROM session_slots sl CROSS JOIN sessions ss \
+                         WHERE ss.id = sl.session_id AND sl.start_at >= $1 AND sl.status = 'scheduled' \
+                           AND ss.visibility = 'published' \
+                         ORDER BY sl.start_at LIMIT $3) w \
+                   GROUP BY w.session_id) n \
+             JOIN sessions s ON s.id = n.session_id JOIN teachers t ON t.id = s.teacher_id \
+             JOIN users u ON u.id = t.user_id \
+             ORDER BY n.next_at, s.id LIMIT $2"
+        ))
+        .bind(from.timestamp())
+        .bind(limit)
+        .bind(window)
+        .fetch_all(state.db.pool())
+        .await?;
+        if rows.len() as i64 >= limit || !window_was_full(state, from, window).await? {
+            return rows
+                .iter()
+                .map(|row| {
+                    session_from_row(row, row.try_get("next_at")?, &access)
+                        .map_err(SessionError::from)
+                })
+                .collect();
+        }
+        window *= 8;
+    }
+}
+
+/// Whether at least `window` published future slots exist (so a window of
+/// that size may have cut sessions off).
+async fn window_was_full(
+    state: &AppState,
+    from: DateTime<Utc>,
+    window: i64,
+) -> Result<bool, SessionError> {
+    let count: i64 = sqlx::query_scalar(
+        "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT sl.id FROM session_slots sl CROSS JOIN sessions ss \
+         WHERE ss.id = sl.session_id AND sl.start_at >= $1 AND sl.status = 'scheduled' \
+           AND ss.visibility = 'published' LIMIT $2) w",
+    )
     .bind(from.timestamp())
-    .bind(limit)
-    .fetch_all(state.db.pool())
+    .bind(window)
+    .fetch_one(state.db.pool())
     .await?;
-    rows.iter()
-        .map(|row| {
-            session_from_row(row, row.try_get("next_at")?, &access).map_err(SessionError::from)
-        })
-        .collect()
+    Ok(count >= window)
 }
 
 /// Published sessions whose slots are all over and that have a recording:

@@ -7,4 +7,5 @@ pub mod nav;
 pub mod pages;
 pub mod session;
 pub mod session_card;
+pub mod studio;
 pub mod viewer;

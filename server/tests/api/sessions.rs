@@ -16,6 +16,7 @@ on_both_databases!(
     booked_slots_keep_their_seats_and_cannot_be_deleted,
     published_sessions_are_sorted_by_next_slot,
     concurrent_overlapping_slots_yield_exactly_one,
+    listing_widens_its_window_when_one_session_fills_it,
 );
 
 fn session_body(title: &str, visibility: &str) -> Value {
@@ -530,4 +531,53 @@ where
         out.push(handle.await.expect("task"));
     }
     out
+}
+
+/// The landing query walks a window of upcoming slots; a session with more
+/// slots than the window must not hide the sessions after it.
+async fn listing_widens_its_window_when_one_session_fills_it(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let teacher = app.new_teacher().await;
+    let busy = create_session(&app, &teacher, "Många tider", "published").await;
+    let later = create_session(&app, &teacher, "Sedan", "published").await;
+    let busy_id = busy["id"].as_str().expect("id");
+    let later_id = later["id"].as_str().expect("id");
+    let first = hour_ahead(1, 0).timestamp();
+    // 150 slots of the busy session first, then one of the other.
+    let mut values: Vec<String> = (0..150)
+        .map(|i| {
+            format!(
+                "('b{i}', '{busy_id}', {}, {}, 10, 0, 0, 0)",
+                first + i * 3600,
+                first + i * 3600 + 1800
+            )
+        })
+        .collect();
+    values.push(format!(
+        "('z0', '{later_id}', {}, {}, 10, 0, 0, 0)",
+        first + 200 * 3600,
+        first + 200 * 3600 + 1800
+    ));
+    sqlx::query(&format!(
+        "INSERT INTO session_slots (id, session_id, start_at, end_at, seats_total, seats_taken, created_at, updated_at) VALUES {}",
+        values.join(", ")
+    ))
+    .execute(app.db.pool())
+    .await
+    .expect("arrange slots");
+
+    let state = app::backend::AppState::new(
+        app.db.clone(),
+        app::backend::state::Settings {
+            session_ttl_secs: 3600,
+            secure_cookies: false,
+            stripe_simulated: true,
+        },
+    );
+    let ctx = app::backend::RequestContext::default();
+    let listed = app::backend::sessions::list_published(&state, &ctx, Utc::now(), 2)
+        .await
+        .expect("list");
+    let ids: Vec<&str> = listed.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, vec![busy_id, later_id]);
 }
