@@ -23,10 +23,26 @@ use crate::ui::viewer::viewer_time_zone;
 pub fn SessionPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    // Blocking: the response waits for it, so an unknown id can still answer 404.
+    #[cfg(feature = "ssr")]
+    let response = use_context::<leptos_axum::ResponseOptions>();
+    // Blocking: the response head waits for this fetch, so an unknown id is
+    // marked 404 here, deterministically, before the page starts to stream.
     let data = Resource::new_blocking(
         move || params.read().get("id").unwrap_or_default(),
-        session_with_slots,
+        move |id| {
+            #[cfg(feature = "ssr")]
+            let response = response.clone();
+            async move {
+                let result = session_with_slots(id).await;
+                #[cfg(feature = "ssr")]
+                if let (Some(response), Err(err)) = (response, &result) {
+                    if err.code == ErrorCode::NotFound {
+                        response.set_status(axum::http::StatusCode::NOT_FOUND);
+                    }
+                }
+                result
+            }
+        },
     );
     view! {
         <Suspense fallback=move || view! { <p class="skeleton">{move || i18n.t().loading}</p> }>
@@ -145,17 +161,13 @@ fn SessionHeader(session: Session) -> impl IntoView {
     .into_any()
 }
 
-/// An unknown or unpublished session answers 404 with a clear message; any
-/// other failure says what went wrong.
+/// An unknown or unpublished session gets a clear message (its 404 status is
+/// set by the fetch); any other failure says what went wrong.
 #[component]
 fn SessionMissing(err: AppError) -> impl IntoView {
     let i18n = use_i18n();
     if err.code != ErrorCode::NotFound {
         return view! { <p class="alert alert-error" role="alert">{err.message}</p> }.into_any();
-    }
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.set_status(axum::http::StatusCode::NOT_FOUND);
     }
     view! {
         <section class="glass error-page">
