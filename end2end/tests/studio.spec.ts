@@ -132,20 +132,22 @@ test.describe('teacher studio', () => {
     const item = await createSession(page, title);
 
     await nextWeek(page);
-    const { cell, date } = await cellAt(page, 2, '1000');
+    // A retry must not land on the first attempt's slot.
+    const hour = 10 + test.info().retry;
+    const { cell, date } = await cellAt(page, 2, `${hour}00`);
     const slot = page.getByTestId('slot').filter({ hasText: title });
     await dragOnto(page, page.getByTestId('palette-45'), cell, slot);
     await expect(slot).toHaveCount(1);
     // Saved once the server's reload replaced the optimistic block.
     await expect(slot).not.toHaveAttribute('data-pending', 'true');
-    expect(localTime((await slot.getAttribute('data-start'))!)).toBe(`${date} 10:00`);
+    expect(localTime((await slot.getAttribute('data-start'))!)).toBe(`${date} ${hour}:00`);
     expect(await slotMinutes(slot)).toBe(45);
 
     await page.reload();
     await waitHydrated(page);
     await nextWeek(page);
     await expect(slot).toHaveCount(1);
-    expect(localTime((await slot.getAttribute('data-start'))!)).toBe(`${date} 10:00`);
+    expect(localTime((await slot.getAttribute('data-start'))!)).toBe(`${date} ${hour}:00`);
     expect(await slotMinutes(slot)).toBe(45);
     await expect(slot).toContainText('0/12');
 
@@ -188,14 +190,15 @@ test.describe('teacher studio', () => {
     await page.keyboard.press('Space');
     await expect(thirty).toBeChecked();
 
-    const { cell, date } = await cellAt(page, 3, '1430');
+    const hour = 14 + test.info().retry;
+    const { cell, date } = await cellAt(page, 3, `${hour}30`);
     await cell.focus();
     await expect(cell).toBeFocused();
     await page.keyboard.press('Enter');
     const slot = page.getByTestId('slot').filter({ hasText: title });
     await expect(slot).toHaveCount(1);
     await expect(slot).not.toHaveAttribute('data-pending', 'true');
-    expect(localTime((await slot.getAttribute('data-start'))!)).toBe(`${date} 14:30`);
+    expect(localTime((await slot.getAttribute('data-start'))!)).toBe(`${date} ${hour}:30`);
     expect(await slotMinutes(slot)).toBe(30);
 
     // The same cell again would overlap: refused, and said so.
