@@ -73,6 +73,13 @@ pub fn WeekGrid() -> impl IntoView {
                 <Cells />
                 <For
                     each=move || {
+                        // Slots appear once the page is hydrated (`today` is set by
+                        // an effect, which only runs in the browser). The server's
+                        // HTML may or may not hold them depending on timing, and a
+                        // difference made hydration panic.
+                        if studio.today.get().is_none() {
+                            return Vec::new();
+                        }
                         let days = week_days(studio.week.get());
                         studio
                             .slots
