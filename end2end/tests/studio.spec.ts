@@ -136,8 +136,7 @@ test.describe('teacher studio', () => {
     const item = await createSession(page, title);
 
     await nextWeek(page);
-    // A retry must not land on the first attempt's slot.
-    const hour = 10 + test.info().retry;
+    const hour = 10;
     const { cell, date } = await cellAt(page, 2, `${hour}00`);
     const slot = page.getByTestId('slot').filter({ hasText: title });
     await dragOnto(page, page.getByTestId('palette-45'), cell, slot);
@@ -194,7 +193,7 @@ test.describe('teacher studio', () => {
     await page.keyboard.press('Space');
     await expect(thirty).toBeChecked();
 
-    const hour = 14 + test.info().retry;
+    const hour = 14;
     const { cell, date } = await cellAt(page, 3, `${hour}30`);
     await cell.focus();
     await expect(cell).toBeFocused();
