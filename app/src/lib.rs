@@ -6,6 +6,7 @@
 pub mod api;
 pub mod i18n;
 pub mod model;
+pub mod stripe_js;
 pub mod ui;
 
 #[cfg(feature = "ssr")]

@@ -36,6 +36,9 @@ pub struct Config {
     pub cancellation_window_hours: i64,
     /// How long a seat is held for an unpaid checkout.
     pub hold_minutes: i64,
+    /// Files the server keeps: the simulator's webhook secret, emails written
+    /// as `.eml` files.
+    pub data_dir: std::path::PathBuf,
 }
 
 /// Where cargo-leptos put the compiled site (CSS, JS, WASM).
@@ -54,7 +57,13 @@ pub struct StripeConfig {
     pub secret_key: Option<SecretString>,
     pub publishable_key: Option<String>,
     pub webhook_secret: Option<SecretString>,
+    /// The Connect endpoint's secret (connected accounts' events); may be unset
+    /// when one endpoint receives everything.
+    pub connect_webhook_secret: Option<SecretString>,
     pub connect_client_id: Option<String>,
+    /// Another API base (e.g. a local mock); `None` means api.stripe.com, or the
+    /// built-in simulator when payments are simulated.
+    pub api_base: Option<String>,
     pub membership_price_id: Option<String>,
     pub statement_descriptor_suffix: String,
 }
@@ -169,7 +178,9 @@ impl Config {
             secret_key: var("STRIPE_SECRET_KEY").map(SecretString::from),
             publishable_key: var("STRIPE_PUBLISHABLE_KEY"),
             webhook_secret: var("STRIPE_WEBHOOK_SECRET").map(SecretString::from),
+            connect_webhook_secret: var("STRIPE_CONNECT_WEBHOOK_SECRET").map(SecretString::from),
             connect_client_id: var("STRIPE_CONNECT_CLIENT_ID"),
+            api_base: var("STRIPE_API_BASE"),
             membership_price_id: var("STRIPE_MEMBERSHIP_PRICE_ID"),
             statement_descriptor_suffix: var("STRIPE_STATEMENT_DESCRIPTOR_SUFFIX")
                 .unwrap_or_else(|| "AVELI.APP".into()),
@@ -225,6 +236,7 @@ impl Config {
                 0..=720,
             )?,
             hold_minutes: parse_num("HOLD_MINUTES", var("HOLD_MINUTES"), 15, 1..=120)?,
+            data_dir: var("DATA_DIR").unwrap_or_else(|| "data".into()).into(),
         })
     }
 

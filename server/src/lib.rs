@@ -8,5 +8,8 @@ pub mod config;
 pub mod health;
 pub mod metrics;
 pub mod origin;
+pub mod payments;
 pub mod startup;
+pub mod studio_connect;
 pub mod telemetry;
+pub mod webhooks;

@@ -9,7 +9,7 @@ use anyhow::Context;
 use axum::body::Body;
 use axum::extract::FromRef;
 use axum::http::{header, HeaderValue, Request};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{middleware, Router};
 use leptos::config::{Env, LeptosOptions};
 use leptos::prelude::provide_context;
@@ -23,12 +23,12 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use app::backend::state::Settings;
-use app::backend::{auth_session, AppState, Db};
+use app::backend::{auth_session, connect, AppState, Db};
 use app::{shell, App};
 
 use crate::config::{AppEnv, Config};
 use crate::origin::AllowedOrigin;
-use crate::{api, health, metrics, origin};
+use crate::{api, health, metrics, origin, payments, studio_connect, webhooks};
 
 /// The router's state: what Leptos needs and what our handlers need.
 #[derive(Clone)]
@@ -63,19 +63,35 @@ impl Application {
         metrics::install();
         let db = Db::connect(&config.database_url).await?;
         db.migrate().await?;
-        let state = AppState::new(
-            db,
-            Settings {
-                session_ttl_secs: config.session_ttl_days * 86_400,
-                secure_cookies: config.secure_cookies(),
-                stripe_simulated: config.stripe.simulated(),
-            },
-        );
         let listener = TcpListener::bind(config.site_addr)
             .await
             .with_context(|| format!("cannot listen on {}", config.site_addr))?;
         let addr = listener.local_addr()?;
-        let router = router(config, state.clone(), addr);
+        // With port 0 (tests) the public URL learns the real port only now.
+        let public_url = match config.public_url.strip_suffix(":0") {
+            Some(host) => format!("{host}:{}", addr.port()),
+            None => config.public_url.clone(),
+        };
+        let payments = payments::build(config, addr, &public_url)?;
+        let state = AppState::new(
+            db,
+            payments.gateway,
+            Settings {
+                session_ttl_secs: config.session_ttl_days * 86_400,
+                secure_cookies: config.secure_cookies(),
+                stripe_simulated: config.stripe.simulated(),
+                public_url,
+                stripe_js_url: payments.stripe_js_url,
+                webhook_secrets: payments.webhook_secrets,
+            },
+        );
+        if let Some(simulator) = &payments.simulator {
+            // The simulator remembers nothing across restarts; our database does.
+            for (id, email, charges, payouts, details) in connect::known_accounts(&state).await? {
+                simulator.restore_account(&id, &email, charges, payouts, details);
+            }
+        }
+        let router = router(config, state.clone(), addr, payments.simulator);
         Ok(Application {
             listener,
             router,
@@ -116,7 +132,12 @@ impl Application {
 }
 
 /// Every route: health, metrics, REST, static files, pages and server functions.
-pub fn router(config: &Config, state: AppState, addr: SocketAddr) -> Router {
+pub fn router(
+    config: &Config,
+    state: AppState,
+    addr: SocketAddr,
+    simulator: Option<stripe_sim::Simulator>,
+) -> Router {
     let leptos = LeptosOptions::builder()
         .output_name(config.site.output_name.as_str())
         .site_root(config.site.site_root.as_str())
@@ -155,11 +176,19 @@ pub fn router(config: &Config, state: AppState, addr: SocketAddr) -> Router {
         );
 
     let routes = generate_route_list(App);
-    Router::new()
+    let mut router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
-        .merge(api::router())
+        .route("/webhooks/stripe", post(webhooks::stripe::receive))
+        .route("/studio/connect/return", get(studio_connect::returned))
+        .route("/studio/connect/refresh", get(studio_connect::refresh))
+        .merge(api::router());
+    if let Some(simulator) = simulator {
+        // Never mounted when Stripe is live (the config refuses simulation in production).
+        router = router.nest_service(payments::SIM_MOUNT, stripe_sim::router(simulator));
+    }
+    router
         .nest_service(&format!("/{}", config.site.site_pkg_dir), pkg)
         .leptos_routes_with_context(&server_state, routes, context.clone(), {
             let leptos = leptos.clone();

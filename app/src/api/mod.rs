@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod locale;
+pub mod payouts;
 pub mod sessions;
 pub mod studio;
 

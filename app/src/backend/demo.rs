@@ -5,6 +5,9 @@
 use crate::backend::{new_id, now, password, Db};
 use crate::model::Password;
 
+/// The demo teacher's Connect account in the simulator.
+pub const DEMO_CONNECT_ACCOUNT: &str = "acct_1DemoLarareAveli0000";
+
 pub struct DemoAccount {
     pub role: &'static str,
     pub email: &'static str,
@@ -104,11 +107,16 @@ pub async fn seed(db: &Db) -> anyhow::Result<bool> {
         user_ids.push(id);
     }
     let teacher_id = new_id();
+    // The demo teacher is onboarded already: the simulator re-creates this
+    // account from our row at start-up, so paid sessions can be booked at once.
     sqlx::query(
-        "INSERT INTO teachers (id, user_id, created_at, updated_at) VALUES ($1, $2, $3, $3)",
+        "INSERT INTO teachers (id, user_id, stripe_connect_account_id, charges_enabled, \
+         payouts_enabled, details_submitted, onboarded_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, 1, 1, 1, $4, $4, $4)",
     )
     .bind(&teacher_id)
     .bind(&user_ids[0])
+    .bind(DEMO_CONNECT_ACCOUNT)
     .bind(at)
     .execute(&mut *tx)
     .await?;

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod auth_session;
+pub mod connect;
 pub mod db;
 pub mod demo;
 pub mod error;
@@ -13,6 +14,9 @@ pub mod request;
 pub mod sessions;
 pub mod slots;
 pub mod state;
+pub mod test_payment;
+pub mod stripe;
+pub mod webhooks;
 
 pub use db::Db;
 pub use request::RequestContext;

@@ -24,6 +24,8 @@ pub enum SessionError {
     Forbidden,
     #[error("no such session or slot")]
     NotFound,
+    #[error("a paid session needs a payout account that can take charges")]
+    PaymentsNotEnabled,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -57,6 +59,9 @@ impl SessionError {
             SessionError::NotTeacher => AppError::new(ErrorCode::Forbidden, s.err_not_teacher),
             SessionError::Forbidden => AppError::new(ErrorCode::Forbidden, s.err_forbidden),
             SessionError::NotFound => AppError::new(ErrorCode::NotFound, s.err_not_found),
+            SessionError::PaymentsNotEnabled => {
+                AppError::new(ErrorCode::PaymentsNotEnabled, s.err_payments_not_enabled)
+            }
             SessionError::Unexpected(err) => error::internal(err, locale),
         }
     }
@@ -131,6 +136,14 @@ pub async fn save(
 ) -> Result<Session, SessionError> {
     let valid = input.validate()?;
     let (_, teacher_id) = require_teacher(state, ctx).await?;
+    // The publish gate: money can only be taken once Stripe lets the teacher
+    // receive it. Drafts and free sessions need no payout account.
+    if valid.visibility == Visibility::Published
+        && valid.price_cents > 0
+        && !crate::backend::connect::charges_enabled(state, &teacher_id).await?
+    {
+        return Err(SessionError::PaymentsNotEnabled);
+    }
     let at = now();
     let id = match &input.id {
         Some(id) => {

@@ -1,12 +1,15 @@
 use std::sync::Arc;
 
+use crate::backend::stripe::signature::WebhookSecrets;
+use crate::backend::stripe::StripeGateway;
 use crate::backend::Db;
 
-/// What every request handler and server function can reach: the database
-/// and the settings the services need. Cheap to clone.
+/// What every request handler and server function can reach: the database,
+/// the payments gateway and the settings the services need. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub db: Db,
+    pub stripe: StripeGateway,
     pub settings: Arc<Settings>,
 }
 
@@ -19,12 +22,19 @@ pub struct Settings {
     pub secure_cookies: bool,
     /// Payments are simulated (no Stripe keys configured).
     pub stripe_simulated: bool,
+    /// The origin people reach the site at, for links Stripe sends them back to.
+    pub public_url: String,
+    /// Where the page loads Stripe.js from (js.stripe.com, or the simulator's stand-in).
+    pub stripe_js_url: String,
+    /// The secrets incoming webhooks are signed with.
+    pub webhook_secrets: WebhookSecrets,
 }
 
 impl AppState {
-    pub fn new(db: Db, settings: Settings) -> AppState {
+    pub fn new(db: Db, stripe: StripeGateway, settings: Settings) -> AppState {
         AppState {
             db,
+            stripe,
             settings: Arc::new(settings),
         }
     }

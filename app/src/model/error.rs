@@ -16,6 +16,10 @@ pub enum ErrorCode {
     Forbidden,
     NotFound,
     Conflict,
+    /// A teacher must finish payout onboarding first (paid sessions, checkouts).
+    PaymentsNotEnabled,
+    /// A service we depend on (Stripe) is down; retrying later may work.
+    Unavailable,
     Internal,
 }
 
@@ -53,11 +57,12 @@ impl ErrorCode {
     pub fn http_status(self) -> u16 {
         match self {
             ErrorCode::Validation => 422,
-            ErrorCode::EmailTaken | ErrorCode::Conflict => 409,
+            ErrorCode::EmailTaken | ErrorCode::Conflict | ErrorCode::PaymentsNotEnabled => 409,
             ErrorCode::InvalidCredentials | ErrorCode::Unauthorized => 401,
             ErrorCode::RateLimited => 429,
             ErrorCode::Forbidden => 403,
             ErrorCode::NotFound => 404,
+            ErrorCode::Unavailable => 503,
             ErrorCode::Internal => 500,
         }
     }

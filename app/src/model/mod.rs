@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod error;
 pub mod locale;
 pub mod moon;
+pub mod payouts;
 pub mod session;
 
 pub use account::{DisplayName, Email, Password, User};

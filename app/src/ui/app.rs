@@ -12,7 +12,8 @@ use crate::ui::i18n_context::{initial_locale, use_i18n, I18n};
 use crate::ui::nav::Nav;
 use crate::ui::pages::{
     account::AccountPage, error::ErrorPage, home::HomePage, landing::LandingPage, login::LoginPage,
-    not_found::NotFoundPage, session::SessionPage, signup::SignupPage, studio::StudioPage,
+    not_found::NotFoundPage, payment_test::PaymentTestPage, payouts::PayoutsPage,
+    session::SessionPage, signup::SignupPage, studio::StudioPage,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -102,6 +103,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                         <Route path=path!("/home") view=HomePage ssr=SsrMode::Async />
                         <Route path=path!("/studio") view=StudioPage />
+                        <Route path=path!("/studio/payouts") view=PayoutsPage ssr=SsrMode::Async />
+                        <Route path=path!("/studio/payment-test") view=PaymentTestPage />
                         <Route path=path!("/sessions/:id") view=SessionPage />
                     </Routes>
                 </ErrorBoundary>

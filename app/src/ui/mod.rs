@@ -5,6 +5,7 @@ pub mod i18n_context;
 pub mod moon_icon;
 pub mod nav;
 pub mod pages;
+pub mod payment_form;
 pub mod session;
 pub mod session_card;
 pub mod studio;

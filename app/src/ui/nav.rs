@@ -5,6 +5,7 @@ use leptos::task::spawn_local;
 use leptos_router::components::A;
 
 use crate::api::locale::set_locale;
+use crate::api::payouts::payments_simulated;
 use crate::ui::app::use_auth;
 use crate::ui::i18n_context::use_i18n;
 
@@ -14,11 +15,19 @@ pub fn Nav() -> impl IntoView {
     let auth = use_auth();
     let signed_in = move || matches!(auth.user.get(), Some(Ok(Some(_))));
     let is_teacher = move || matches!(auth.user.get(), Some(Ok(Some(user))) if user.is_teacher);
+    // Resolved on the server and carried into the page: no extra request.
+    let simulated = Resource::new(|| (), |_| payments_simulated());
 
     view! {
         <header>
         <nav class="nav" aria-label=move || i18n.t().nav_main>
             <A href="/" attr:class="nav-brand">"Aveli"</A>
+            <Transition fallback=|| ()>
+                {move || {
+                    matches!(simulated.get(), Some(Ok(true)))
+                        .then(|| view! { <span class="test-mode" role="note" data-testid="test-mode">{move || i18n.t().test_mode}</span> })
+                }}
+            </Transition>
             <div class="nav-links">
                 <Transition fallback=|| ()>
                     <Show
@@ -33,6 +42,7 @@ pub fn Nav() -> impl IntoView {
                         <A href="/home">{move || i18n.t().nav_home}</A>
                         <Show when=is_teacher>
                             <A href="/studio">{move || i18n.t().nav_studio}</A>
+                            <A href="/studio/payouts">{move || i18n.t().payouts_link}</A>
                         </Show>
                         <A href="/account">{move || i18n.t().nav_account}</A>
                         <ActionForm action=auth.logout attr:class="inline-form">

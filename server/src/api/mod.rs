@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod caller;
+pub mod connect;
 pub mod error;
 pub mod json;
 pub mod me;
@@ -59,6 +60,8 @@ where
         ))
         .routes(routes!(sessions::slots::list_slots))
         .routes(routes!(moon::moon))
+        .routes(routes!(connect::onboarding::start_onboarding))
+        .routes(routes!(connect::status::status))
         .split_for_parts();
     router
         .route(

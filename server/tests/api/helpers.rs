@@ -39,6 +39,8 @@ pub struct TestApp {
     pub address: String,
     /// The test's own database, for arranging states the API cannot reach yet.
     pub db: app::backend::Db,
+    /// The server's own state, for calling backend services directly.
+    pub state: app::backend::AppState,
     /// Keeps cookies, like a browser.
     pub client: reqwest::Client,
     _db: TestDb,
@@ -82,12 +84,21 @@ impl TestApp {
     }
 }
 
+/// The simulated Stripe's keys and the webhook secrets the tests sign with.
+pub const SIM_SECRET_KEY: &str = "sk_test_aveli_simulated";
+pub const WEBHOOK_SECRET: &str = "whsec_test_platform";
+pub const CONNECT_WEBHOOK_SECRET: &str = "whsec_test_connect";
+
 pub async fn spawn_app(backend: Backend) -> TestApp {
     let test_db = TestDb::new(backend);
     let url = test_db.url.clone();
+    let data_dir = test_db.data_dir();
     let config = Config::from_lookup(|key| match key {
         "LEPTOS_SITE_ADDR" => Some("127.0.0.1:0".into()),
         "DATABASE_URL" => Some(url.clone()),
+        "DATA_DIR" => Some(data_dir.clone()),
+        "STRIPE_WEBHOOK_SECRET" => Some(WEBHOOK_SECRET.into()),
+        "STRIPE_CONNECT_WEBHOOK_SECRET" => Some(CONNECT_WEBHOOK_SECRET.into()),
         "LEPTOS_SITE_ROOT" => Some(
             std::env::temp_dir()
                 .join("aveli-no-site")
@@ -100,6 +111,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     let app = Application::build(&config).await.expect("the app starts");
     let address = format!("http://{}", app.addr());
     let db = app.state().db.clone();
+    let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .cookie_store(true)
@@ -109,6 +121,7 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     TestApp {
         address,
         db,
+        state,
         client,
         _db: test_db,
     }
@@ -154,6 +167,17 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// A directory of the test's own for files the server writes.
+    fn data_dir(&self) -> String {
+        let dir = match &self.sqlite_dir {
+            Some(dir) => dir.join("data"),
+            None => std::env::temp_dir().join(format!("aveli-data-{}", uuid::Uuid::now_v7().simple())),
+        };
+        dir.display().to_string()
+    }
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         if let Some(dir) = &self.sqlite_dir {
@@ -183,8 +207,91 @@ impl Drop for TestDb {
 }
 
 impl TestApp {
-    /// A new signed-in user (own cookie jar) who has become a teacher.
+    /// A new signed-in teacher whose payout account is active (onboarded
+    /// through the simulator and its `account.updated` webhook), so they may
+    /// publish paid sessions.
     pub async fn new_teacher(&self) -> reqwest::Client {
+        let client = self.new_teacher_without_payouts().await;
+        self.onboard(&client).await;
+        client
+    }
+
+    /// `{address}/_sim/stripe{path}`: the simulated Stripe API.
+    pub fn sim_url(&self, path: &str) -> String {
+        format!("{}/_sim/stripe{}", self.address, path)
+    }
+
+    /// A form POST to the simulator's API with the secret key.
+    pub async fn sim_post(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.bare_client()
+            .post(self.sim_url(path))
+            .bearer_auth(SIM_SECRET_KEY)
+            .form(form)
+            .send()
+            .await
+            .expect("simulator request")
+    }
+
+    /// Starts onboarding for the teacher behind `client` and returns the
+    /// Connect account id and the hosted onboarding URL.
+    pub async fn start_onboarding(&self, client: &reqwest::Client) -> (String, String) {
+        let response = client
+            .post(self.url("/api/v1/connect/onboarding"))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(response.status(), 200);
+        let body: serde_json::Value = response.json().await.expect("json");
+        let url = body["url"].as_str().expect("url").to_owned();
+        let account = url
+            .split("/connect/onboarding/")
+            .nth(1)
+            .and_then(|rest| rest.split('?').next())
+            .expect("an account id in the link")
+            .to_owned();
+        (account, url)
+    }
+
+    /// Completes onboarding with the simulator's test helper and waits until
+    /// the `account.updated` webhook made the payout account active.
+    pub async fn onboard(&self, client: &reqwest::Client) -> String {
+        let (account, _) = self.start_onboarding(client).await;
+        let response = self
+            .sim_post(&format!("/v1/test_helpers/accounts/{account}/onboard"), &[])
+            .await;
+        assert_eq!(response.status(), 200);
+        self.eventually(|| async {
+            let status: serde_json::Value = client
+                .get(self.url("/api/v1/connect/status"))
+                .send()
+                .await
+                .expect("request")
+                .json()
+                .await
+                .expect("json");
+            status["state"] == "active"
+        })
+        .await;
+        account
+    }
+
+    /// Waits (up to 10 s) until `check` holds: webhooks arrive asynchronously.
+    pub async fn eventually<F, Fut>(&self, check: F)
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        for _ in 0..200 {
+            if check().await {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the condition did not hold within 10 s");
+    }
+
+    /// A new signed-in user (own cookie jar) who has become a teacher.
+    pub async fn new_teacher_without_payouts(&self) -> reqwest::Client {
         let client = self.new_user().await;
         let response = client
             .post(self.url("/api/v1/teachers"))

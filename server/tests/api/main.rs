@@ -4,7 +4,9 @@
 mod helpers;
 
 mod accounts;
+mod connect;
 mod moon;
 mod operations;
 mod pages;
 mod sessions;
+mod webhooks;

@@ -566,14 +566,7 @@ async fn listing_widens_its_window_when_one_session_fills_it(backend: Backend) {
     .await
     .expect("arrange slots");
 
-    let state = app::backend::AppState::new(
-        app.db.clone(),
-        app::backend::state::Settings {
-            session_ttl_secs: 3600,
-            secure_cookies: false,
-            stripe_simulated: true,
-        },
-    );
+    let state = app.state.clone();
     let ctx = app::backend::RequestContext::default();
     let listed = app::backend::sessions::list_published(&state, &ctx, Utc::now(), 2)
         .await

@@ -6,6 +6,8 @@ pub mod home;
 pub mod landing;
 pub mod login;
 pub mod not_found;
+pub mod payment_test;
+pub mod payouts;
 pub mod session;
 pub mod signup;
 pub mod studio;

@@ -1,0 +1,126 @@
+//! Chooses who the payments gateway talks to: Stripe, with the configured
+//! keys, or the built-in simulator (DESIGN §6). Everything after this point
+//! is the same code in both modes.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Context;
+use app::backend::stripe::signature::WebhookSecrets;
+use app::backend::stripe::{GatewayConfig, StripeGateway};
+use rand::distributions::Alphanumeric;
+use rand::Rng;
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::config::Config;
+
+/// Stripe.js for the pinned API version (2026-09-30.endive).
+pub const LIVE_STRIPE_JS: &str = "https://js.stripe.com/endive/stripe.js";
+/// Where the simulator is mounted.
+pub const SIM_MOUNT: &str = "/_sim/stripe";
+const SIM_SECRET_KEY: &str = "sk_test_aveli_simulated";
+const SIM_PUBLISHABLE_KEY: &str = "pk_test_aveli_simulated";
+
+pub struct Payments {
+    pub gateway: StripeGateway,
+    pub webhook_secrets: WebhookSecrets,
+    pub stripe_js_url: String,
+    /// Present when payments are simulated.
+    pub simulator: Option<stripe_sim::Simulator>,
+}
+
+/// `addr` is where this server listens (the simulator calls our webhook
+/// there); `public_url` is where browsers reach us.
+pub fn build(config: &Config, addr: SocketAddr, public_url: &str) -> anyhow::Result<Payments> {
+    let stripe = &config.stripe;
+    match &stripe.secret_key {
+        Some(secret_key) => {
+            let mut gateway_config = GatewayConfig::new(
+                secret_key.clone(),
+                stripe.publishable_key.clone().unwrap_or_default(),
+                stripe.api_base.clone(),
+            );
+            gateway_config.statement_descriptor_suffix = stripe.statement_descriptor_suffix.clone();
+            let platform = stripe
+                .webhook_secret
+                .clone()
+                .context("STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY")?;
+            Ok(Payments {
+                gateway: StripeGateway::new(gateway_config)?,
+                webhook_secrets: WebhookSecrets {
+                    platform,
+                    connect: stripe.connect_webhook_secret.clone(),
+                },
+                stripe_js_url: LIVE_STRIPE_JS.into(),
+                simulator: None,
+            })
+        }
+        None => {
+            let loopback = if addr.ip().is_unspecified() {
+                SocketAddr::from(([127, 0, 0, 1], addr.port()))
+            } else {
+                addr
+            };
+            let platform = match &stripe.webhook_secret {
+                Some(secret) => secret.clone(),
+                None => simulator_secret(&config.data_dir)?,
+            };
+            let connect = stripe
+                .connect_webhook_secret
+                .clone()
+                .unwrap_or_else(|| platform.clone());
+            let simulator = stripe_sim::Simulator::new(stripe_sim::SimConfig {
+                public_base: format!("{public_url}{SIM_MOUNT}"),
+                secret_key: SIM_SECRET_KEY.into(),
+                publishable_key: SIM_PUBLISHABLE_KEY.into(),
+                webhook_url: Some(format!("http://{loopback}/webhooks/stripe")),
+                webhook_secret: platform.expose_secret().to_owned(),
+                connect_webhook_secret: connect.expose_secret().to_owned(),
+                webhook_retry_base: Duration::from_millis(500),
+            });
+            let api_base = stripe
+                .api_base
+                .clone()
+                .unwrap_or_else(|| format!("http://{loopback}{SIM_MOUNT}/"));
+            let mut gateway_config = GatewayConfig::new(
+                SecretString::from(SIM_SECRET_KEY),
+                SIM_PUBLISHABLE_KEY.into(),
+                Some(api_base),
+            );
+            gateway_config.statement_descriptor_suffix = stripe.statement_descriptor_suffix.clone();
+            Ok(Payments {
+                gateway: StripeGateway::new(gateway_config)?,
+                webhook_secrets: WebhookSecrets {
+                    platform,
+                    connect: Some(connect),
+                },
+                stripe_js_url: format!("{SIM_MOUNT}/v3.js"),
+                simulator: Some(simulator),
+            })
+        }
+    }
+}
+
+/// The simulator's signing secret: generated once and kept in the data
+/// directory, so `stripe listen`-style tools and restarts agree on it.
+fn simulator_secret(data_dir: &Path) -> anyhow::Result<SecretString> {
+    let path = data_dir.join("stripe-sim-webhook-secret");
+    if let Ok(secret) = std::fs::read_to_string(&path) {
+        let secret = secret.trim();
+        if secret.starts_with("whsec_") {
+            return Ok(SecretString::from(secret.to_owned()));
+        }
+    }
+    let random: String = rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(32)
+        .map(char::from)
+        .collect();
+    let secret = format!("whsec_{random}");
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
+    std::fs::write(&path, &secret)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(SecretString::from(secret))
+}

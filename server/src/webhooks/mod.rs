@@ -1,0 +1,3 @@
+//! Incoming webhooks, one file per sender.
+
+pub mod stripe;

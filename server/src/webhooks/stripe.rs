@@ -1,0 +1,66 @@
+//! `POST /webhooks/stripe`: the signature is checked on the raw body before
+//! anything is parsed; then the event is recorded and applied once
+//! (`app::backend::webhooks`). Answers: 200 when applied, seen before or not
+//! ours to handle; 400 for a bad signature (nothing changes); 500 only when
+//! Stripe should retry.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+use app::backend::stripe::signature;
+use app::backend::{now, webhooks, AppState};
+
+pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let started = std::time::Instant::now();
+    let header = headers
+        .get("stripe-signature")
+        .and_then(|value| value.to_str().ok());
+    let Ok(payload) = std::str::from_utf8(&body) else {
+        return refuse("unknown", "body is not UTF-8");
+    };
+    let event = match signature::verify(payload, header, &state.settings.webhook_secrets, now()) {
+        Ok(event) => event,
+        Err(err) => return refuse("unknown", &err.to_string()),
+    };
+    let kind = event.type_.as_str().to_owned();
+    let response = match webhooks::handle(&state, event).await {
+        Ok(outcome) => {
+            count(&kind, outcome.as_str());
+            (StatusCode::OK, Json(json!({ "received": true }))).into_response()
+        }
+        Err(err) => {
+            tracing::error!(event_type = kind, error = format!("{err:#}"), "webhook failed; Stripe will retry");
+            count(&kind, "failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Json(json!({ "error": { "code": "internal", "message": "try again later" } })),
+            )
+                .into_response()
+        }
+    };
+    metrics::histogram!("stripe_webhook_seconds", "type" => kind).record(started.elapsed().as_secs_f64());
+    response
+}
+
+fn refuse(kind: &str, why: &str) -> Response {
+    tracing::warn!(reason = why, "webhook refused");
+    count(kind, "refused");
+    (
+        StatusCode::BAD_REQUEST,
+        Json(json!({ "error": { "code": "bad_signature", "message": why } })),
+    )
+        .into_response()
+}
+
+fn count(kind: &str, outcome: &str) {
+    metrics::counter!(
+        "stripe_webhook_events_total",
+        "type" => kind.to_owned(),
+        "outcome" => outcome.to_owned()
+    )
+    .increment(1);
+}

@@ -1,0 +1,7 @@
+//! Integration tests: the router on 127.0.0.1:0 driven by the real async-stripe client,
+//! raw HTTP (reqwest) and a webhook receiver.
+
+mod common;
+mod fidelity;
+mod webhooks;
+mod wire;
