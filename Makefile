@@ -34,11 +34,11 @@ fmt-check:
 	cargo fmt --all -- --check
 
 clippy:
-	cargo clippy -p server -p app -p bench --all-targets -- -D warnings
+	cargo clippy -p server -p stripe-sim -p app -p bench --all-targets -- -D warnings
 	cargo clippy -p frontend -p app --target wasm32-unknown-unknown -- -D warnings
 
 test-rust:
-	scripts/with-postgres.sh cargo test -p app -p server
+	scripts/with-postgres.sh cargo test -p app -p stripe-sim -p server
 
 e2e: build
 	scripts/ensure-chromium.sh

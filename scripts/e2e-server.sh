@@ -41,6 +41,7 @@ trap 'exit 143' TERM
 trap 'exit 130' INT
 
 export DATABASE_URL="sqlite://$tmp/e2e.db"
+export DATA_DIR="$tmp/data"
 export LEPTOS_SITE_ADDR=127.0.0.1:3100
 export PUBLIC_URL=http://127.0.0.1:3100
 export APP_ENV=development

@@ -120,7 +120,9 @@ fn intent_or_error(result: &JsValue) -> Result<PaymentIntentResult, StripeJsErro
         Reflect::get(result, &JsValue::from_str("paymentIntent")).unwrap_or(JsValue::UNDEFINED);
     match (string_at(&intent, "id"), string_at(&intent, "status")) {
         (Some(id), Some(status)) => Ok(PaymentIntentResult { id, status }),
-        _ => Err(js_failure(JsValue::from_str("no paymentIntent in Stripe's answer"))),
+        _ => Err(js_failure(JsValue::from_str(
+            "no paymentIntent in Stripe's answer",
+        ))),
     }
 }
 
@@ -180,7 +182,12 @@ pub fn night_appearance() -> JsValue {
 
 impl StripeClient {
     /// `stripe.elements({clientSecret, appearance, locale})`.
-    pub fn payment_elements(&self, client_secret: &str, appearance: JsValue, locale: &str) -> Elements {
+    pub fn payment_elements(
+        &self,
+        client_secret: &str,
+        appearance: JsValue,
+        locale: &str,
+    ) -> Elements {
         self.elements(&object(&[
             ("clientSecret", client_secret.into()),
             ("appearance", appearance),
@@ -212,7 +219,10 @@ impl StripeClient {
     }
 
     /// `stripe.retrievePaymentIntent(clientSecret)`.
-    pub async fn retrieve(&self, client_secret: &str) -> Result<PaymentIntentResult, StripeJsError> {
+    pub async fn retrieve(
+        &self,
+        client_secret: &str,
+    ) -> Result<PaymentIntentResult, StripeJsError> {
         let result = JsFuture::from(self.retrieve_payment_intent(client_secret))
             .await
             .map_err(js_failure)?;
@@ -229,7 +239,8 @@ impl Elements {
     /// `elements.submit()`: validates the form before confirming.
     pub async fn validate(&self) -> Result<(), StripeJsError> {
         let result = JsFuture::from(self.submit()).await.map_err(js_failure)?;
-        let error = Reflect::get(&result, &JsValue::from_str("error")).unwrap_or(JsValue::UNDEFINED);
+        let error =
+            Reflect::get(&result, &JsValue::from_str("error")).unwrap_or(JsValue::UNDEFINED);
         if error.is_undefined() || error.is_null() {
             Ok(())
         } else {
@@ -257,7 +268,8 @@ impl Element {
                 .ok()
                 .and_then(|v| v.as_bool())
                 .unwrap_or(false);
-            let value = Reflect::get(&event, &JsValue::from_str("value")).unwrap_or(JsValue::UNDEFINED);
+            let value =
+                Reflect::get(&event, &JsValue::from_str("value")).unwrap_or(JsValue::UNDEFINED);
             let method = string_at(&value, "type").unwrap_or_default();
             handler(ElementChange { complete, method });
         });

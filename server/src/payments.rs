@@ -120,7 +120,6 @@ fn simulator_secret(data_dir: &Path) -> anyhow::Result<SecretString> {
     let secret = format!("whsec_{random}");
     std::fs::create_dir_all(data_dir)
         .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
-    std::fs::write(&path, &secret)
-        .with_context(|| format!("cannot write {}", path.display()))?;
+    std::fs::write(&path, &secret).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(SecretString::from(secret))
 }

@@ -36,7 +36,11 @@ fn on_error(err: &ConnectError, caller: &Caller) -> Response {
             // Logged once inside; the payouts page shows the status and the button again.
             let message = other.to_app_error(caller.ctx.locale).message;
             let location = format!("/studio/payouts?error={}", urlencode(&message));
-            ([(header::LOCATION, location)], axum::http::StatusCode::SEE_OTHER).into_response()
+            (
+                [(header::LOCATION, location)],
+                axum::http::StatusCode::SEE_OTHER,
+            )
+                .into_response()
         }
     }
 }
@@ -44,7 +48,9 @@ fn on_error(err: &ConnectError, caller: &Caller) -> Response {
 fn urlencode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

@@ -38,11 +38,15 @@ impl ConnectError {
             ConnectError::Session(err) => err.to_app_error(locale),
             ConnectError::Stripe(GatewayError::Unavailable(detail)) => {
                 tracing::warn!(detail, "Stripe unavailable during onboarding");
-                AppError::new(ErrorCode::Unavailable, strings(locale).err_stripe_unavailable)
+                AppError::new(
+                    ErrorCode::Unavailable,
+                    strings(locale).err_stripe_unavailable,
+                )
             }
-            ConnectError::Stripe(err) => {
-                error::internal(&anyhow::anyhow!("Stripe refused a Connect call: {err}"), locale)
-            }
+            ConnectError::Stripe(err) => error::internal(
+                &anyhow::anyhow!("Stripe refused a Connect call: {err}"),
+                locale,
+            ),
             ConnectError::Unexpected(err) => error::internal(err, locale),
         }
     }
@@ -102,7 +106,10 @@ pub async fn status(state: &AppState, ctx: &RequestContext) -> Result<PayoutStat
 
 /// Creates the teacher's Express account on first use and returns a fresh
 /// onboarding link to send them to.
-pub async fn start_onboarding(state: &AppState, ctx: &RequestContext) -> Result<String, ConnectError> {
+pub async fn start_onboarding(
+    state: &AppState,
+    ctx: &RequestContext,
+) -> Result<String, ConnectError> {
     let (user, teacher_id) = require_teacher(state, ctx).await?;
     let row = teacher_row(state, &teacher_id).await?;
     let account_id = match row.account_id {

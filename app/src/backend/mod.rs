@@ -14,8 +14,8 @@ pub mod request;
 pub mod sessions;
 pub mod slots;
 pub mod state;
-pub mod test_payment;
 pub mod stripe;
+pub mod test_payment;
 pub mod webhooks;
 
 pub use db::Db;

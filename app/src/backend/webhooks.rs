@@ -58,7 +58,12 @@ pub async fn handle(state: &AppState, event: Event) -> anyhow::Result<Outcome> {
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    tracing::info!(event_id = id, event_type = kind, outcome = outcome.as_str(), "stripe event");
+    tracing::info!(
+        event_id = id,
+        event_type = kind,
+        outcome = outcome.as_str(),
+        "stripe event"
+    );
     Ok(outcome)
 }
 
@@ -71,7 +76,10 @@ async fn dispatch(tx: &mut Transaction<'_, Any>, object: EventObject) -> anyhow:
             if connect::apply_account(tx, &account).await? {
                 Ok(Outcome::Processed)
             } else {
-                tracing::info!(account_id = account.id, "account.updated for an account we do not know");
+                tracing::info!(
+                    account_id = account.id,
+                    "account.updated for an account we do not know"
+                );
                 Ok(Outcome::Ignored)
             }
         }

@@ -55,7 +55,11 @@ pub fn PaymentForm(
                     return;
                 }
             };
-            let elements = stripe.payment_elements(&setup.client_secret, stripe_js::night_appearance(), locale);
+            let elements = stripe.payment_elements(
+                &setup.client_secret,
+                stripe_js::night_appearance(),
+                locale,
+            );
             let element = elements.create_payment_element();
             element.on_ready(move || phase.set(PaymentPhase::Ready));
             element.on_change(move |change| complete.set(change.complete));
@@ -93,7 +97,12 @@ pub fn PaymentForm(
         });
     };
 
-    let busy = move || matches!(phase.get(), PaymentPhase::Loading | PaymentPhase::Confirming);
+    let busy = move || {
+        matches!(
+            phase.get(),
+            PaymentPhase::Loading | PaymentPhase::Confirming
+        )
+    };
     let done = move || matches!(phase.get(), PaymentPhase::Succeeded(_));
     view! {
         <div class="payment-form" data-client-secret-set=!client_secret.is_empty()>

@@ -33,7 +33,11 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
             (StatusCode::OK, Json(json!({ "received": true }))).into_response()
         }
         Err(err) => {
-            tracing::error!(event_type = kind, error = format!("{err:#}"), "webhook failed; Stripe will retry");
+            tracing::error!(
+                event_type = kind,
+                error = format!("{err:#}"),
+                "webhook failed; Stripe will retry"
+            );
             count(&kind, "failed");
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -42,7 +46,8 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
                 .into_response()
         }
     };
-    metrics::histogram!("stripe_webhook_seconds", "type" => kind).record(started.elapsed().as_secs_f64());
+    metrics::histogram!("stripe_webhook_seconds", "type" => kind)
+        .record(started.elapsed().as_secs_f64());
     response
 }
 

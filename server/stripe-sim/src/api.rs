@@ -79,7 +79,7 @@ pub async fn handle(
     let mut hold_ms = None;
     match fault {
         Some((FaultKind::ServerError, _)) => {
-            return error_response(&ApiError::api_error(), &request_id)
+            return error_response(&ApiError::server_error(), &request_id)
         }
         Some((FaultKind::RateLimit, _)) => {
             return error_response(&ApiError::rate_limited(), &request_id)

@@ -78,7 +78,7 @@ impl ApiError {
         e
     }
 
-    pub fn api_error() -> Self {
+    pub fn server_error() -> Self {
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             "api_error",

@@ -62,7 +62,10 @@ async fn onboarding_through_the_hosted_page_activates_payouts(backend: Backend) 
     let submitted = app
         .bare_client()
         .post(app.sim_url(&format!("/connect/onboarding/{account}")))
-        .form(&[("link", link_token(&url).as_str()), ("name", "Luna Yoga AB")])
+        .form(&[
+            ("link", link_token(&url).as_str()),
+            ("name", "Luna Yoga AB"),
+        ])
         .send()
         .await
         .expect("request");
@@ -113,7 +116,10 @@ async fn abandoning_onboarding_leaves_it_incomplete_and_refresh_gives_a_new_link
         .expect("request");
     assert_eq!(refreshed.status(), 303);
     let new_link = location(&refreshed);
-    assert!(new_link.contains(&format!("/connect/onboarding/{account}")), "{new_link}");
+    assert!(
+        new_link.contains(&format!("/connect/onboarding/{account}")),
+        "{new_link}"
+    );
     assert_ne!(link_token(&new_link), link_token(&url), "a fresh link");
     assert_eq!(status(&app, &teacher).await["state"], "incomplete");
 }
@@ -147,8 +153,16 @@ async fn paid_sessions_need_active_payouts_but_free_ones_do_not(backend: Backend
         .expect("message")
         .contains("utbetalningskonto"));
 
-    assert_eq!(save(session(15_000, "draft")).await.status(), 200, "a paid draft is fine");
-    assert_eq!(save(session(0, "published")).await.status(), 200, "a free session is fine");
+    assert_eq!(
+        save(session(15_000, "draft")).await.status(),
+        200,
+        "a paid draft is fine"
+    );
+    assert_eq!(
+        save(session(0, "published")).await.status(),
+        200,
+        "a free session is fine"
+    );
 
     app.onboard(&teacher).await;
     assert_eq!(save(session(15_000, "published")).await.status(), 200);

@@ -172,7 +172,9 @@ impl TestDb {
     fn data_dir(&self) -> String {
         let dir = match &self.sqlite_dir {
             Some(dir) => dir.join("data"),
-            None => std::env::temp_dir().join(format!("aveli-data-{}", uuid::Uuid::now_v7().simple())),
+            None => {
+                std::env::temp_dir().join(format!("aveli-data-{}", uuid::Uuid::now_v7().simple()))
+            }
         };
         dir.display().to_string()
     }

@@ -9,4 +9,5 @@ mod moon;
 mod operations;
 mod pages;
 mod sessions;
+mod stripe_gateway;
 mod webhooks;

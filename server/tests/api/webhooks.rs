@@ -106,23 +106,43 @@ async fn bad_signatures_are_refused_and_change_nothing(backend: Backend) {
         (
             "wrong secret",
             payload.clone(),
-            Some(Webhook::generate_test_header(&payload, "whsec_wrong", Some(now))),
+            Some(Webhook::generate_test_header(
+                &payload,
+                "whsec_wrong",
+                Some(now),
+            )),
         ),
         ("tampered body", tampered, Some(valid.clone())),
         (
             "stale timestamp",
             payload.clone(),
-            Some(Webhook::generate_test_header(&payload, WEBHOOK_SECRET, Some(now - 301))),
+            Some(Webhook::generate_test_header(
+                &payload,
+                WEBHOOK_SECRET,
+                Some(now - 301),
+            )),
         ),
         ("missing header", payload.clone(), None),
-        ("garbage header", payload.clone(), Some("t=soon,v1=zz".into())),
+        (
+            "garbage header",
+            payload.clone(),
+            Some("t=soon,v1=zz".into()),
+        ),
         ("no v1", payload.clone(), Some(format!("t={now}"))),
     ];
     for (case, body, signature) in cases {
         let response = deliver(&app, &body, signature).await;
         assert_eq!(response.status(), 400, "{case}");
-        assert_eq!(charges_enabled(&app, &account).await, 0, "{case} changed nothing");
-        assert_eq!(events_recorded(&app).await, recorded, "{case} recorded nothing");
+        assert_eq!(
+            charges_enabled(&app, &account).await,
+            0,
+            "{case} changed nothing"
+        );
+        assert_eq!(
+            events_recorded(&app).await,
+            recorded,
+            "{case} recorded nothing"
+        );
     }
 
     // The untouched delivery is still good.
@@ -136,7 +156,10 @@ async fn unknown_event_types_and_accounts_are_acknowledged(backend: Backend) {
     let now = chrono::Utc::now().timestamp();
     let stranger = account_updated("evt_test_stranger", "acct_1NotOneOfOurs0000000000", true);
     let signature = Webhook::generate_test_header(&stranger, WEBHOOK_SECRET, Some(now));
-    assert_eq!(deliver(&app, &stranger, Some(signature)).await.status(), 200);
+    assert_eq!(
+        deliver(&app, &stranger, Some(signature)).await.status(),
+        200
+    );
 
     let payout = json!({
         "id": "evt_test_payout",

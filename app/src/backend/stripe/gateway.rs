@@ -37,7 +37,11 @@ pub struct GatewayConfig {
 
 impl GatewayConfig {
     /// Production defaults: 10 s per attempt, three attempts, 250 ms backoff.
-    pub fn new(secret_key: SecretString, publishable_key: String, api_base: Option<String>) -> Self {
+    pub fn new(
+        secret_key: SecretString,
+        publishable_key: String,
+        api_base: Option<String>,
+    ) -> Self {
         GatewayConfig {
             secret_key,
             publishable_key,
@@ -94,7 +98,8 @@ fn classify(err: StripeError) -> GatewayError {
             let message = api.message.clone().unwrap_or_default();
             if status == 429 || status == 409 || status >= 500 {
                 GatewayError::Unavailable(format!("HTTP {status}: {message}"))
-            } else if status == 402 || matches!(api.type_, stripe_shared::ApiErrorsType::CardError) {
+            } else if status == 402 || matches!(api.type_, stripe_shared::ApiErrorsType::CardError)
+            {
                 GatewayError::Declined {
                     code,
                     decline_code: api.decline_code.clone(),
@@ -200,7 +205,12 @@ impl StripeGateway {
                 .map_err(classify);
             match result {
                 Ok(output) => {
-                    tracing::debug!(what, attempt, elapsed_ms = started.elapsed().as_millis() as u64, "stripe call");
+                    tracing::debug!(
+                        what,
+                        attempt,
+                        elapsed_ms = started.elapsed().as_millis() as u64,
+                        "stripe call"
+                    );
                     return Ok(output);
                 }
                 Err(err) if err.is_transient() && attempt < self.max_attempts => {

@@ -46,7 +46,8 @@ pub fn verify(
     let mut last = SignatureError::Mismatch;
     let candidates = std::iter::once(&secrets.platform).chain(secrets.connect.as_ref());
     for secret in candidates {
-        match Webhook::construct_event_with_timestamp(payload, header, secret.expose_secret(), now) {
+        match Webhook::construct_event_with_timestamp(payload, header, secret.expose_secret(), now)
+        {
             Ok(event) => return Ok(event),
             Err(WebhookError::BadSignature) | Err(WebhookError::BadKey) => {
                 last = SignatureError::Mismatch

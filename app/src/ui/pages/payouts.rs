@@ -66,7 +66,15 @@ fn PayoutDetails(status: PayoutStatus, start: ServerAction<StartOnboarding>) -> 
             PayoutState::Active => t.payouts_update,
         }
     };
-    let yes_no = move |flag: bool| move || if flag { i18n.t().payouts_yes } else { i18n.t().payouts_no };
+    let yes_no = move |flag: bool| {
+        move || {
+            if flag {
+                i18n.t().payouts_yes
+            } else {
+                i18n.t().payouts_no
+            }
+        }
+    };
     let state_class = match state {
         PayoutState::NotStarted => "badge",
         PayoutState::Incomplete => "badge badge-warn",

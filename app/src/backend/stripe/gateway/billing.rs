@@ -61,7 +61,9 @@ impl StripeGateway {
             .payment_settings(settings)
             .metadata(metadata)
             .expand(vec!["latest_invoice.confirmation_secret".to_owned()]);
-        let sub = self.send("create subscription", &request, Some(key)).await?;
+        let sub = self
+            .send("create subscription", &request, Some(key))
+            .await?;
         let client_secret = match &sub.latest_invoice {
             Some(Expandable::Object(invoice)) => invoice
                 .confirmation_secret
@@ -81,7 +83,9 @@ impl StripeGateway {
     pub async fn cancel_subscription(&self, id: &str) -> Result<String, GatewayError> {
         let request = CancelSubscription::new(id);
         let key = format!("{id}-cancel");
-        let sub = self.send("cancel subscription", &request, Some(&key)).await?;
+        let sub = self
+            .send("cancel subscription", &request, Some(&key))
+            .await?;
         Ok(sub.status.as_str().to_owned())
     }
 
@@ -95,13 +99,17 @@ impl StripeGateway {
         }
         let product = CreateProduct::new(spec.product_name);
         let product_key = format!("product-{}", spec.lookup_key);
-        let product = self.send("create product", &product, Some(&product_key)).await?;
+        let product = self
+            .send("create product", &product, Some(&product_key))
+            .await?;
         let mut price = CreatePrice::new(currency(spec.currency))
             .product(product.id.as_str())
             .unit_amount(spec.unit_amount_cents)
             .lookup_key(spec.lookup_key);
         if spec.monthly {
-            price = price.recurring(CreatePriceRecurring::new(CreatePriceRecurringInterval::Month));
+            price = price.recurring(CreatePriceRecurring::new(
+                CreatePriceRecurringInterval::Month,
+            ));
         }
         let price_key = format!("price-{}", spec.lookup_key);
         let price = self.send("create price", &price, Some(&price_key)).await?;

@@ -70,7 +70,10 @@ impl From<PaymentIntent> for PaymentIntentInfo {
             state,
             amount_cents: pi.amount,
             currency: pi.currency.to_string(),
-            last_error: pi.last_payment_error.as_ref().and_then(|e| e.message.clone()),
+            last_error: pi
+                .last_payment_error
+                .as_ref()
+                .and_then(|e| e.message.clone()),
             metadata: pi.metadata,
         }
     }
@@ -119,20 +122,30 @@ impl StripeGateway {
         }
         let request = CreatePaymentIntent::new(charge.amount_cents, currency(charge.currency))
             .automatic_payment_methods(CreatePaymentIntentAutomaticPaymentMethods::new(true))
-            .transfer_data(CreatePaymentIntentTransferData::new(charge.destination_account))
+            .transfer_data(CreatePaymentIntentTransferData::new(
+                charge.destination_account,
+            ))
             .application_fee_amount(charge.application_fee_cents)
             .receipt_email(charge.receipt_email)
             .description(charge.description)
             .statement_descriptor_suffix(self.statement_descriptor_suffix.as_str())
             .metadata(metadata);
         let key = format!("order-{}-payment-intent", charge.order_id);
-        let pi = self.send("create payment intent", &request, Some(&key)).await?;
+        let pi = self
+            .send("create payment intent", &request, Some(&key))
+            .await?;
         Ok(pi.into())
     }
 
-    pub async fn retrieve_payment_intent(&self, id: &str) -> Result<PaymentIntentInfo, GatewayError> {
+    pub async fn retrieve_payment_intent(
+        &self,
+        id: &str,
+    ) -> Result<PaymentIntentInfo, GatewayError> {
         let request = RetrievePaymentIntent::new(id);
-        Ok(self.send("retrieve payment intent", &request, None).await?.into())
+        Ok(self
+            .send("retrieve payment intent", &request, None)
+            .await?
+            .into())
     }
 
     /// Cancels an unpaid PaymentIntent (an expired seat hold).
@@ -140,7 +153,10 @@ impl StripeGateway {
         let request = CancelPaymentIntent::new(id)
             .cancellation_reason(CancelPaymentIntentCancellationReason::Abandoned);
         let key = format!("{id}-cancel");
-        Ok(self.send("cancel payment intent", &request, Some(&key)).await?.into())
+        Ok(self
+            .send("cancel payment intent", &request, Some(&key))
+            .await?
+            .into())
     }
 
     /// Refunds a destination charge in full (or `amount_cents` of it), taking
@@ -160,7 +176,9 @@ impl StripeGateway {
         if let Some(amount) = amount_cents {
             request = request.amount(amount);
         }
-        let refund = self.send("create refund", &request, Some(refund_key)).await?;
+        let refund = self
+            .send("create refund", &request, Some(refund_key))
+            .await?;
         Ok(RefundInfo {
             id: refund.id.as_str().to_owned(),
             amount_cents: refund.amount,
