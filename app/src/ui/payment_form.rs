@@ -39,10 +39,10 @@ pub fn PaymentForm(
     let handles: StoredValue<Option<(StripeClient, Elements)>, LocalStorage> =
         StoredValue::new_local(None);
 
-    let client_secret = setup.client_secret.clone();
     Effect::new(move |_| {
         let setup = setup.clone();
-        let locale = i18n.locale().code();
+        // Untracked: a language switch must not mount a second element.
+        let locale = i18n.0.get_untracked().code();
         leptos::task::spawn_local(async move {
             if let Err(err) = stripe_js::load(&setup.script_url).await {
                 phase.set(PaymentPhase::Failed(err.message));
@@ -105,7 +105,7 @@ pub fn PaymentForm(
     };
     let done = move || matches!(phase.get(), PaymentPhase::Succeeded(_));
     view! {
-        <div class="payment-form" data-client-secret-set=!client_secret.is_empty()>
+        <div class="payment-form" >
             <Show when=move || phase.get() == PaymentPhase::Loading>
                 <p class="muted" role="status">{move || i18n.t().paytest_loading}</p>
             </Show>
