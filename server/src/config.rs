@@ -235,7 +235,12 @@ impl Config {
                 24,
                 0..=720,
             )?,
-            hold_minutes: parse_num("HOLD_MINUTES", var("HOLD_MINUTES"), 15, 1..=120)?,
+            hold_minutes: parse_num(
+                "SEAT_HOLD_MINUTES",
+                var("SEAT_HOLD_MINUTES").or_else(|| var("HOLD_MINUTES")),
+                15,
+                1..=120,
+            )?,
             data_dir: var("DATA_DIR").unwrap_or_else(|| "data".into()).into(),
         })
     }

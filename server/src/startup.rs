@@ -22,9 +22,11 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+use app::backend::mailer::Mailer;
 use app::backend::state::Settings;
-use app::backend::{auth_session, connect, AppState, Db};
+use app::backend::{auth_session, connect, holds, outbox, AppState, Db};
 use app::{shell, App};
+use secrecy::ExposeSecret;
 
 use crate::config::{AppEnv, Config};
 use crate::origin::AllowedOrigin;
@@ -54,6 +56,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     state: AppState,
+    mailer: Mailer,
 }
 
 impl Application {
@@ -83,6 +86,9 @@ impl Application {
                 public_url,
                 stripe_js_url: payments.stripe_js_url,
                 webhook_secrets: payments.webhook_secrets,
+                hold_secs: config.hold_minutes * 60,
+                cancellation_window_secs: config.cancellation_window_hours * 3_600,
+                statement_descriptor_suffix: config.stripe.statement_descriptor_suffix.clone(),
             },
         );
         if let Some(simulator) = &payments.simulator {
@@ -92,10 +98,18 @@ impl Application {
             }
         }
         let router = router(config, state.clone(), addr, payments.simulator);
+        let smtp_url = config
+            .email
+            .smtp_url
+            .as_ref()
+            .map(|url| url.expose_secret().to_owned());
+        let mailer =
+            Mailer::from_config(smtp_url.as_deref(), &config.email.from, &config.data_dir)?;
         Ok(Application {
             listener,
             router,
             state,
+            mailer,
         })
     }
 
@@ -111,6 +125,9 @@ impl Application {
 
     /// Serves until Ctrl-C / SIGTERM, finishing requests in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        // Background work: lapsed seat holds and owed refunds, and the email outbox.
+        holds::spawn_worker(self.state.clone());
+        outbox::spawn_worker(self.state.db.clone(), self.mailer.clone());
         let db = self.state.db.clone();
         tokio::spawn(async move {
             let mut every_hour = tokio::time::interval(Duration::from_secs(3_600));

@@ -3,6 +3,7 @@
 //! service, translate its error into the user's words.
 
 pub mod accounts;
+pub mod checkout;
 pub mod locale;
 pub mod payouts;
 pub mod sessions;

@@ -44,3 +44,13 @@ pub async fn payments_simulated() -> Result<bool, AppError> {
     let (state, _) = request().await?;
     Ok(state.settings.stripe_simulated)
 }
+
+/// The teacher's sales: orders with amount, platform fee, teacher share,
+/// status, refunds and disputes.
+#[server]
+pub async fn my_sales() -> Result<Vec<crate::model::order::Sale>, AppError> {
+    let (state, ctx) = request().await?;
+    crate::backend::orders::sales(&state, &ctx)
+        .await
+        .map_err(|e| e.to_app_error(ctx.locale))
+}

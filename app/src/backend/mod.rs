@@ -3,14 +3,25 @@
 
 pub mod accounts;
 pub mod auth_session;
+pub mod checkout;
 pub mod connect;
 pub mod db;
 pub mod demo;
+pub mod emails;
 pub mod error;
+pub mod holds;
+pub mod ics;
+pub mod mailer;
+pub mod orders;
+pub mod outbox;
 pub mod password;
+pub mod payment_events;
 pub mod rate_limit;
+pub mod receipts;
 pub mod recording_access;
+pub mod refunds;
 pub mod request;
+pub mod seats;
 pub mod sessions;
 pub mod slots;
 pub mod state;

@@ -28,6 +28,12 @@ pub struct Settings {
     pub stripe_js_url: String,
     /// The secrets incoming webhooks are signed with.
     pub webhook_secrets: WebhookSecrets,
+    /// How long a checkout holds a seat.
+    pub hold_secs: i64,
+    /// A student may cancel for a refund until this long before the start.
+    pub cancellation_window_secs: i64,
+    /// What card statements show after the platform's name.
+    pub statement_descriptor_suffix: String,
 }
 
 impl AppState {

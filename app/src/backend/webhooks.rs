@@ -6,8 +6,10 @@
 use sqlx::{Any, Transaction};
 use stripe_webhook::{Event, EventObject};
 
+use crate::backend::db::DbKind;
+use crate::backend::payment_events::{self, Applied, FollowUp};
 use crate::backend::stripe::gateway::ConnectAccount;
-use crate::backend::{connect, now, AppState};
+use crate::backend::{connect, now, refunds, AppState};
 
 /// What became of one delivery (also the metrics label).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +53,13 @@ pub async fn handle(state: &AppState, event: Event) -> anyhow::Result<Outcome> {
         tx.rollback().await?;
         return Ok(Outcome::Duplicate);
     }
-    let outcome = dispatch(&mut tx, event.data.object).await?;
+    let (outcome, follow_up) = dispatch(
+        &mut tx,
+        state.db.kind(),
+        &state.settings.public_url,
+        event.data.object,
+    )
+    .await?;
     sqlx::query("UPDATE stripe_events SET processed_at = $1 WHERE id = $2")
         .bind(now())
         .bind(&id)
@@ -64,25 +72,77 @@ pub async fn handle(state: &AppState, event: Event) -> anyhow::Result<Outcome> {
         outcome = outcome.as_str(),
         "stripe event"
     );
+    if let FollowUp::Refund(order_id) = follow_up {
+        // After the commit: never a transaction across a Stripe call. If
+        // Stripe fails now, the refund sweep tries again.
+        if let Err(err) = refunds::refund_owed(state, &order_id).await {
+            tracing::warn!(
+                order_id,
+                error = format!("{err:#}"),
+                "refund deferred to the sweep"
+            );
+        }
+    }
     Ok(outcome)
 }
 
-/// One arm per event type we act on; the booking and membership handlers
-/// join here.
-async fn dispatch(tx: &mut Transaction<'_, Any>, object: EventObject) -> anyhow::Result<Outcome> {
-    match object {
+fn from_applied(applied: Option<Applied>) -> (Outcome, FollowUp) {
+    match applied {
+        None => (Outcome::Ignored, FollowUp::None),
+        Some(Applied { changed: false, .. }) => (Outcome::Ignored, FollowUp::None),
+        Some(Applied { follow_up, .. }) => (Outcome::Processed, follow_up),
+    }
+}
+
+fn from_flag(changed: bool) -> (Outcome, FollowUp) {
+    let outcome = if changed {
+        Outcome::Processed
+    } else {
+        Outcome::Ignored
+    };
+    (outcome, FollowUp::None)
+}
+
+/// One arm per event type we act on; the membership handlers join here.
+async fn dispatch(
+    tx: &mut Transaction<'_, Any>,
+    kind: DbKind,
+    public_url: &str,
+    object: EventObject,
+) -> anyhow::Result<(Outcome, FollowUp)> {
+    Ok(match object {
+        EventObject::PaymentIntentSucceeded(pi) => {
+            from_applied(payment_events::succeeded(tx, kind, public_url, &pi).await?)
+        }
+        EventObject::PaymentIntentPaymentFailed(pi) => {
+            from_applied(payment_events::failed(tx, kind, &pi).await?)
+        }
+        EventObject::PaymentIntentCanceled(pi) => {
+            from_applied(payment_events::canceled(tx, kind, &pi).await?)
+        }
+        EventObject::ChargeSucceeded(charge) => {
+            from_flag(payment_events::charge_succeeded(tx, &charge).await?)
+        }
+        EventObject::ChargeRefunded(charge) => {
+            from_flag(payment_events::charge_refunded(tx, &charge).await?)
+        }
+        EventObject::TransferCreated(transfer) => {
+            from_flag(payment_events::transfer_created(tx, &transfer).await?)
+        }
+        EventObject::ChargeDisputeCreated(dispute) => {
+            from_flag(payment_events::dispute_created(tx, &dispute).await?)
+        }
         EventObject::AccountUpdated(account) => {
             let account = ConnectAccount::from(*account);
-            if connect::apply_account(tx, &account).await? {
-                Ok(Outcome::Processed)
-            } else {
+            let known = connect::apply_account(tx, &account).await?;
+            if !known {
                 tracing::info!(
                     account_id = account.id,
                     "account.updated for an account we do not know"
                 );
-                Ok(Outcome::Ignored)
             }
+            from_flag(known)
         }
-        _ => Ok(Outcome::Ignored),
-    }
+        _ => (Outcome::Ignored, FollowUp::None),
+    })
 }

@@ -6,6 +6,7 @@ pub mod calendar;
 pub mod error;
 pub mod locale;
 pub mod moon;
+pub mod order;
 pub mod payouts;
 pub mod session;
 

@@ -11,9 +11,10 @@ use crate::model::{AppError, User};
 use crate::ui::i18n_context::{initial_locale, use_i18n, I18n};
 use crate::ui::nav::Nav;
 use crate::ui::pages::{
-    account::AccountPage, error::ErrorPage, home::HomePage, landing::LandingPage, login::LoginPage,
-    not_found::NotFoundPage, payment_test::PaymentTestPage, payouts::PayoutsPage,
-    session::SessionPage, signup::SignupPage, studio::StudioPage,
+    account::AccountPage, bookings::BookingsPage, error::ErrorPage, home::HomePage,
+    landing::LandingPage, login::LoginPage, not_found::NotFoundPage, payment_test::PaymentTestPage,
+    payouts::PayoutsPage, receipt::ReceiptPage, session::SessionPage, signup::SignupPage,
+    studio::StudioPage,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -106,6 +107,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/studio/payouts") view=PayoutsPage ssr=SsrMode::Async />
                         <Route path=path!("/studio/payment-test") view=PaymentTestPage />
                         <Route path=path!("/sessions/:id") view=SessionPage />
+                        <Route path=path!("/orders/:id") view=ReceiptPage ssr=SsrMode::Async />
+                        <Route path=path!("/bookings") view=BookingsPage ssr=SsrMode::Async />
                     </Routes>
                 </ErrorBoundary>
             </main>

@@ -31,6 +31,9 @@ pub fn PaymentForm(
     /// Told when a payment succeeded inside the page (the PaymentIntent id).
     #[prop(optional)]
     on_success: Option<Callback<String>>,
+    /// Told once the element is ready (it has drawn its payment methods).
+    #[prop(optional)]
+    on_ready: Option<Callback<()>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let phase = RwSignal::new(PaymentPhase::Loading);
@@ -61,7 +64,13 @@ pub fn PaymentForm(
                 locale,
             );
             let element = elements.create_payment_element();
-            element.on_ready(move || phase.set(PaymentPhase::Ready));
+            element.on_ready(move || {
+                phase.set(PaymentPhase::Ready);
+                if let Some(callback) = on_ready {
+                    // The panel may have closed meanwhile.
+                    let _ = callback.try_run(());
+                }
+            });
             element.on_change(move |change| complete.set(change.complete));
             element.on_load_error(move |err| phase.set(PaymentPhase::Failed(err.message)));
             if let Err(err) = element.mount_at("#payment-element") {
@@ -85,9 +94,10 @@ pub fn PaymentForm(
                 return;
             }
             match stripe.confirm(elements, &return_url, None).await {
-                Ok(intent) if intent.status == "succeeded" => {
+                // `processing` (some wallets) settles by webhook: the receipt page waits for it.
+                Ok(intent) if intent.status == "succeeded" || intent.status == "processing" => {
                     if let Some(callback) = on_success {
-                        callback.run(intent.id.clone());
+                        let _ = callback.try_run(intent.id.clone());
                     }
                     phase.set(PaymentPhase::Succeeded(intent.id));
                 }
@@ -133,7 +143,10 @@ pub fn PaymentForm(
                     disabled=move || busy() || !complete.get()
                     aria-busy=move || (phase.get() == PaymentPhase::Confirming).to_string()
                 >
-                    {move || pay_label.get()}
+                    <Show when=move || phase.get() == PaymentPhase::Confirming>
+                        <span class="spinner" aria-hidden="true"></span>
+                    </Show>
+                    <span class="btn-label">{move || pay_label.get()}</span>
                 </button>
             </Show>
         </div>

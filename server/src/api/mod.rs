@@ -3,12 +3,15 @@
 //! functions. The OpenAPI document is generated from the handlers.
 
 pub mod auth;
+pub mod bookings;
 pub mod caller;
+pub mod checkout;
 pub mod connect;
 pub mod error;
 pub mod json;
 pub mod me;
 pub mod moon;
+pub mod orders;
 pub mod sessions;
 pub mod studio;
 pub mod teachers;
@@ -62,6 +65,12 @@ where
         .routes(routes!(moon::moon))
         .routes(routes!(connect::onboarding::start_onboarding))
         .routes(routes!(connect::status::status))
+        .routes(routes!(checkout::session::start))
+        .routes(routes!(orders::get_order))
+        .routes(routes!(bookings::list::list))
+        .routes(routes!(bookings::cancel::cancel))
+        .routes(routes!(bookings::ics::download))
+        .routes(routes!(studio::slots::cancel_slot))
         .split_for_parts();
     router
         .route(

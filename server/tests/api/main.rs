@@ -4,6 +4,7 @@
 mod helpers;
 
 mod accounts;
+mod checkout;
 mod connect;
 mod moon;
 mod operations;

@@ -5,6 +5,10 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
 use crate::api::accounts::current_user;
+use crate::api::checkout::my_bookings;
+use crate::i18n::format_when;
+use crate::model::order::{Booking, OrderStatus};
+use crate::ui::viewer::viewer_time_zone;
 use crate::api::sessions::past_sessions;
 use crate::model::session::Session;
 use crate::ui::i18n_context::use_i18n;
@@ -15,12 +19,13 @@ pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     let user = Resource::new(|| (), |_| current_user());
     let past = Resource::new(|| (), |_| past_sessions());
+    let bookings = Resource::new(|| (), |_| my_bookings());
     view! {
         <Suspense fallback=move || view! { <p class="skeleton" role="status">{move || i18n.t().loading}</p> }>
             {move || {
                 user.get()
                     .map(|user| match user {
-                        Ok(Some(_)) => view! { <HomeSections past /> }.into_any(),
+                        Ok(Some(_)) => view! { <HomeSections past bookings /> }.into_any(),
                         Ok(None) => view! { <Redirect path="/login" /> }.into_any(),
                         Err(err) => {
                             view! { <p class="alert alert-error" role="alert">{err.message}</p> }.into_any()
@@ -32,14 +37,38 @@ pub fn HomePage() -> impl IntoView {
 }
 
 #[component]
-fn HomeSections(past: Resource<Result<Vec<Session>, crate::model::AppError>>) -> impl IntoView {
+fn HomeSections(
+    past: Resource<Result<Vec<Session>, crate::model::AppError>>,
+    bookings: Resource<Result<Vec<Booking>, crate::model::AppError>>,
+) -> impl IntoView {
     let i18n = use_i18n();
     view! {
         <h1 class="sr-only">{move || i18n.t().home_title}</h1>
         <section class="section card" aria-labelledby="next-live-title">
             <h2 id="next-live-title">{move || i18n.t().home_next_live}</h2>
-            // Bookings arrive with payments; until then there is nothing booked.
-            <p class="muted">{move || i18n.t().home_next_live_empty}</p>
+            {move || {
+                // The soonest seat still to come (the list is sorted by start).
+                let now = chrono::Utc::now();
+                let next = bookings
+                    .get()
+                    .and_then(|r| r.ok())
+                    .and_then(|list| {
+                        list.into_iter().find(|b| b.status == OrderStatus::Paid && b.end_at > now)
+                    });
+                match next {
+                    Some(booking) => {
+                        let when = format_when(i18n.t(), viewer_time_zone(), booking.start_at);
+                        view! {
+                            <p class="next-live" data-testid="next-live">
+                                <a href=format!("/sessions/{}", booking.session_id)>{booking.session_title}</a>
+                                " · " {booking.teacher_name} " · " <time datetime=booking.start_at.to_rfc3339()>{when}</time>
+                            </p>
+                        }
+                            .into_any()
+                    }
+                    None => view! { <p class="muted">{move || i18n.t().home_next_live_empty}</p> }.into_any(),
+                }
+            }}
         </section>
         <section class="section card" aria-labelledby="courses-title">
             <h2 id="courses-title">{move || i18n.t().home_courses}</h2>

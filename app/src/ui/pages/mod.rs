@@ -1,6 +1,7 @@
 //! One file per page, named after its route.
 
 pub mod account;
+pub mod bookings;
 pub mod error;
 pub mod home;
 pub mod landing;
@@ -8,6 +9,7 @@ pub mod login;
 pub mod not_found;
 pub mod payment_test;
 pub mod payouts;
+pub mod receipt;
 pub mod session;
 pub mod signup;
 pub mod studio;

@@ -109,3 +109,34 @@ pub async fn delete_slot(
         .map(|()| StatusCode::NO_CONTENT)
         .map_err(|e| e.to_app_error(ctx.locale).into())
 }
+
+/// Cancel one of your slots: nobody can book it any more, every booking on
+/// it is refunded in full (once) and every student is emailed.
+#[utoipa::path(
+    post,
+    path = "/api/v1/studio/slots/{id}/cancel",
+    tag = "studio",
+    params(("id" = String, Path, description = "Slot id")),
+    responses(
+        (status = 200, description = "How many bookings were refunded", body = CancelledSlot),
+        (status = 403, description = "Not your slot", body = ErrorBody),
+        (status = 404, description = "No such slot", body = ErrorBody),
+    )
+)]
+pub async fn cancel_slot(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<CancelledSlot>, ApiError> {
+    let ctx = caller.ctx;
+    app::backend::orders::cancel_slot(&state, &ctx, &id)
+        .await
+        .map(|refunded| Json(CancelledSlot { refunded }))
+        .map_err(|e| e.to_app_error(ctx.locale).into())
+}
+
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct CancelledSlot {
+    /// Bookings refunded.
+    pub refunded: usize,
+}

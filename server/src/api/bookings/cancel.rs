@@ -1,0 +1,36 @@
+//! `POST /api/v1/bookings/{id}/cancel`
+
+use axum::extract::{Path, State};
+use axum::Json;
+
+use app::backend::{orders, AppState};
+use app::model::order::OrderView;
+
+use crate::api::caller::Caller;
+use crate::api::error::{ApiError, ErrorBody};
+
+/// Cancels your booking up to `CANCELLATION_WINDOW_HOURS` before the start:
+/// the seat is freed and the payment refunded in full. Repeating it refunds once.
+#[utoipa::path(
+    post,
+    path = "/api/v1/bookings/{id}/cancel",
+    tag = "checkout",
+    params(("id" = String, Path, description = "Order id of the booking")),
+    responses(
+        (status = 200, description = "The order, refunded", body = OrderView),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No such booking of yours", body = ErrorBody),
+        (status = 409, description = "Too late, or nothing to cancel", body = ErrorBody),
+    )
+)]
+pub async fn cancel(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<OrderView>, ApiError> {
+    let ctx = caller.ctx;
+    orders::cancel_booking(&state, &ctx, &id)
+        .await
+        .map(Json)
+        .map_err(|e| e.to_app_error(ctx.locale).into())
+}

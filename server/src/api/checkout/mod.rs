@@ -1,0 +1,3 @@
+//! `/api/v1/checkout/*`: starting a purchase.
+
+pub mod session;

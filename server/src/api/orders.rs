@@ -1,0 +1,35 @@
+//! `GET /api/v1/orders/{id}`
+
+use axum::extract::{Path, State};
+use axum::Json;
+
+use app::backend::{orders, AppState};
+use app::model::order::OrderView;
+
+use crate::api::caller::Caller;
+use crate::api::error::{ApiError, ErrorBody};
+
+/// One of your orders: status, amounts, failure reason. Someone else's order
+/// does not exist for you (404).
+#[utoipa::path(
+    get,
+    path = "/api/v1/orders/{id}",
+    tag = "checkout",
+    params(("id" = String, Path, description = "Order id")),
+    responses(
+        (status = 200, description = "The order", body = OrderView),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 404, description = "No such order of yours", body = ErrorBody),
+    )
+)]
+pub async fn get_order(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Json<OrderView>, ApiError> {
+    let ctx = caller.ctx;
+    orders::get(&state, &ctx, &id)
+        .await
+        .map(Json)
+        .map_err(|e| e.to_app_error(ctx.locale).into())
+}

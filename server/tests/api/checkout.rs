@@ -1,0 +1,495 @@
+//! Book and pay, through HTTP against the simulator, on both databases: the
+//! money rules of DESIGN §5 — never money without a seat, never a seat sold
+//! twice, refunds exactly once.
+
+use std::time::Duration;
+
+use chrono::{DurationRound, Utc};
+use serde_json::{json, Value};
+
+use crate::helpers::{spawn_app, Backend, TestApp, PASSWORD};
+use crate::on_both_databases;
+
+on_both_databases!(
+    book_and_pay_with_a_card_makes_a_booking_and_one_receipt,
+    a_decline_keeps_the_hold_and_a_retry_succeeds,
+    asking_again_returns_the_same_order_and_seat,
+    concurrent_checkouts_never_oversell,
+    stripe_failing_at_checkout_releases_the_seat,
+    a_late_payment_retakes_a_free_seat_or_is_refunded,
+    students_cancel_inside_the_window_only,
+    a_teacher_cancelling_a_slot_refunds_everyone_once,
+    orders_are_private_and_free_sessions_book_at_once,
+    duplicated_and_reordered_webhooks_end_in_the_same_state,
+);
+
+async fn json_of(response: reqwest::Response) -> Value {
+    response.json().await.expect("json")
+}
+
+/// A published session of a payout-enabled teacher with one slot
+/// `hours_ahead` from now; returns the slot id.
+async fn slot_for_sale(app: &TestApp, price_cents: i64, capacity: i64, hours_ahead: i64) -> String {
+    let teacher = app.new_teacher().await;
+    let session = teacher
+        .post(app.url("/api/v1/studio/sessions"))
+        .json(&json!({
+            "title": "Kvällsyoga",
+            "description": "Mjuk yoga",
+            "capacity": capacity,
+            "price_cents": price_cents,
+            "currency": "SEK",
+            "visibility": "published",
+            "recording_url": null,
+        }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(session.status(), 200);
+    let session = json_of(session).await;
+    let start = (Utc::now() + chrono::Duration::hours(hours_ahead))
+        .duration_trunc(chrono::Duration::hours(1))
+        .expect("trunc")
+        + chrono::Duration::hours(1);
+    let slot = teacher
+        .post(app.url(&format!("/api/v1/studio/sessions/{}/slots", session["id"].as_str().expect("id"))))
+        .json(&json!({ "start_at": start, "end_at": start + chrono::Duration::minutes(60) }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(slot.status(), 201);
+    json_of(slot).await["id"].as_str().expect("slot id").to_owned()
+}
+
+async fn checkout(app: &TestApp, student: &reqwest::Client, slot_id: &str) -> reqwest::Response {
+    student
+        .post(app.url("/api/v1/checkout/session"))
+        .json(&json!({ "slot_id": slot_id }))
+        .send()
+        .await
+        .expect("request")
+}
+
+fn intent_of(started: &Value) -> String {
+    let secret = started["client_secret"].as_str().expect("client secret");
+    secret.split("_secret_").next().expect("pi id").to_owned()
+}
+
+async fn confirm(app: &TestApp, intent: &str, payment_method: &str) -> reqwest::Response {
+    app.sim_post(&format!("/v1/payment_intents/{intent}/confirm"), &[("payment_method", payment_method)])
+        .await
+}
+
+async fn order(app: &TestApp, student: &reqwest::Client, id: &str) -> Value {
+    json_of(student.get(app.url(&format!("/api/v1/orders/{id}"))).send().await.expect("request")).await
+}
+
+async fn wait_for_status(app: &TestApp, student: &reqwest::Client, id: &str, status: &str) -> Value {
+    app.eventually(|| async { order(app, student, id).await["status"] == status }).await;
+    order(app, student, id).await
+}
+
+async fn seats_taken(app: &TestApp, slot_id: &str) -> i64 {
+    sqlx::query_scalar("SELECT seats_taken FROM session_slots WHERE id = $1")
+        .bind(slot_id)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("slot")
+}
+
+async fn outbox_count(app: &TestApp, dedupe_key: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE dedupe_key = $1")
+        .bind(dedupe_key)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("count")
+}
+
+async fn wait_webhooks_idle(app: &TestApp) {
+    app.eventually(|| async {
+        let idle: Value = app
+            .bare_client()
+            .get(app.sim_url("/v1/test_helpers/webhooks/idle"))
+            .bearer_auth(crate::helpers::SIM_SECRET_KEY)
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json");
+        idle["idle"] == true
+    })
+    .await;
+}
+
+async fn book_and_pay_with_a_card_makes_a_booking_and_one_receipt(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let slot = slot_for_sale(&app, 15_000, 10, 48).await;
+    let student = app.new_user().await;
+    let started = checkout(&app, &student, &slot).await;
+    assert_eq!(started.status(), 200);
+    let started = json_of(started).await;
+    assert_eq!(started["status"], "pending");
+    assert_eq!(started["amount_cents"], 15_000);
+    assert_eq!(started["currency"], "SEK");
+    assert!(started["hold_expires_at"].is_string());
+    assert_eq!(seats_taken(&app, &slot).await, 1, "the seat is held");
+    let id = started["order_id"].as_str().expect("order id").to_owned();
+
+    assert_eq!(confirm(&app, &intent_of(&started), "pm_card_visa").await.status(), 200);
+    let paid = wait_for_status(&app, &student, &id, "paid").await;
+    assert_eq!(paid["payment_method"], "card");
+    wait_webhooks_idle(&app).await;
+    assert_eq!(seats_taken(&app, &slot).await, 1);
+    assert_eq!(outbox_count(&app, &format!("receipt:{id}")).await, 1);
+    let (fee, charge, transfer): (i64, Option<String>, Option<String>) = {
+        use sqlx::Row;
+        let row = sqlx::query("SELECT application_fee_cents, stripe_charge_id, stripe_transfer_id FROM orders WHERE id = $1")
+            .bind(&id)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("order");
+        (row.get(0), row.get(1), row.get(2))
+    };
+    assert_eq!(fee, 3_000, "80 % to the teacher, the rest is the platform's");
+    assert!(charge.is_some_and(|c| c.starts_with("ch_")));
+    assert!(transfer.is_some_and(|t| t.starts_with("tr_")));
+    let bookings = json_of(student.get(app.url("/api/v1/bookings")).send().await.expect("request")).await;
+    assert_eq!(bookings.as_array().map(Vec::len), Some(1));
+    assert_eq!(bookings[0]["can_cancel"], true);
+}
+
+async fn a_decline_keeps_the_hold_and_a_retry_succeeds(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let slot = slot_for_sale(&app, 15_000, 10, 48).await;
+    let student = app.new_user().await;
+    let started = json_of(checkout(&app, &student, &slot).await).await;
+    let id = started["order_id"].as_str().expect("id").to_owned();
+    assert_eq!(confirm(&app, &intent_of(&started), "pm_card_chargeDeclined").await.status(), 402);
+    let failed = wait_for_status(&app, &student, &id, "failed").await;
+    assert_eq!(failed["failure_reason"], "Your card was declined.");
+    assert_eq!(seats_taken(&app, &slot).await, 1, "the hold stays for a retry");
+    assert_eq!(confirm(&app, &intent_of(&started), "pm_card_visa").await.status(), 200);
+    let paid = wait_for_status(&app, &student, &id, "paid").await;
+    assert_eq!(paid["failure_reason"], Value::Null);
+}
+
+async fn asking_again_returns_the_same_order_and_seat(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let slot = slot_for_sale(&app, 15_000, 10, 48).await;
+    let student = app.new_user().await;
+    let first = json_of(checkout(&app, &student, &slot).await).await;
+    let second = json_of(checkout(&app, &student, &slot).await).await;
+    assert_eq!(first["order_id"], second["order_id"]);
+    assert_eq!(first["client_secret"], second["client_secret"]);
+    assert_eq!(seats_taken(&app, &slot).await, 1);
+    // Without a session: 401; an unknown slot: 404.
+    let anonymous = app.bare_client();
+    assert_eq!(checkout(&app, &anonymous, &slot).await.status(), 401);
+    assert_eq!(checkout(&app, &student, "no-such-slot").await.status(), 404);
+}
+
+async fn concurrent_checkouts_never_oversell(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let slot = slot_for_sale(&app, 15_000, 10, 48).await;
+    // 200 students, signed in by token (argon2 for each would only slow the test).
+    let mut tokens = Vec::new();
+    for i in 0..200 {
+        let id = uuid::Uuid::now_v7().to_string();
+        sqlx::query("INSERT INTO users (id, email, password_hash, display_name, created_at, updated_at) VALUES ($1, $2, 'x', 'Elev', 0, 0)")
+            .bind(&id)
+            .bind(format!("crowd-{i}-{id}@example.test"))
+            .execute(app.db.pool())
+            .await
+            .expect("user");
+        tokens.push(app::backend::auth_session::create(&app.db, &id, 3_600).await.expect("token"));
+    }
+    let client = app.bare_client();
+    let attempts = tokens.iter().map(|token| {
+        let request = client
+            .post(app.url("/api/v1/checkout/session"))
+            .bearer_auth(token)
+            .json(&json!({ "slot_id": slot }));
+        async move { request.send().await.expect("request").status().as_u16() }
+    });
+    let statuses = futures_join_all(attempts).await;
+    let ok = statuses.iter().filter(|s| **s == 200).count();
+    let full = statuses.iter().filter(|s| **s == 409).count();
+    assert_eq!((ok, full), (10, 190), "{statuses:?}");
+    assert_eq!(seats_taken(&app, &slot).await, 10);
+    let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE slot_id = $1 AND status = 'pending' AND hold_active = 1")
+        .bind(&slot)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("count");
+    assert_eq!(pending, 10);
+}
+
+/// Runs the futures concurrently on this task.
+async fn futures_join_all<F: std::future::Future<Output = u16>>(futures: impl IntoIterator<Item = F>) -> Vec<u16> {
+    let handles: Vec<_> = futures.into_iter().collect();
+    let mut pinned: Vec<_> = handles.into_iter().map(Box::pin).collect();
+    let mut results = vec![0; pinned.len()];
+    let mut done = vec![false; pinned.len()];
+    std::future::poll_fn(|cx| {
+        let mut all = true;
+        for (i, future) in pinned.iter_mut().enumerate() {
+            if done[i] {
+                continue;
+            }
+            match future.as_mut().poll(cx) {
+                std::task::Poll::Ready(value) => {
+                    results[i] = value;
+                    done[i] = true;
+                }
+                std::task::Poll::Pending => all = false,
+            }
+        }
+        if all {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+    results
+}
+
+async fn stripe_failing_at_checkout_releases_the_seat(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let slot = slot_for_sale(&app, 15_000, 10, 48).await;
+    let student = app.new_user().await;
+    let fault = app
+        .sim_post("/v1/test_helpers/faults", &[("kind", "500"), ("count", "3"), ("path", "/v1/payment_intents")])
+        .await;
+    assert_eq!(fault.status(), 200);
+    let refused = checkout(&app, &student, &slot).await;
+    assert_eq!(refused.status(), 503);
+    let body = json_of(refused).await;
+    assert_eq!(body["error"]["code"], "unavailable");
+    assert_eq!(seats_taken(&app, &slot).await, 0, "the seat went back");
+    let cancelled: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE slot_id = $1 AND status = 'cancelled' AND hold_active = 0")
+        .bind(&slot)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("count");
+    assert_eq!(cancelled, 1);
+    // Stripe is back: the student books normally.
+    assert_eq!(checkout(&app, &student, &slot).await.status(), 200);
+    assert_eq!(seats_taken(&app, &slot).await, 1);
+}
+
+/// Lets the hold lapse now and runs the expiry sweep.
+async fn expire_hold(app: &TestApp, order_id: &str) {
+    sqlx::query("UPDATE orders SET hold_expires_at = 1 WHERE id = $1")
+        .bind(order_id)
+        .execute(app.db.pool())
+        .await
+        .expect("arrange");
+    let released = app::backend::holds::expire_lapsed(&app.state).await.expect("sweep");
+    assert_eq!(released, 1);
+}
+
+async fn a_late_payment_retakes_a_free_seat_or_is_refunded(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let slot = slot_for_sale(&app, 15_000, 1, 48).await;
+    let late = app.new_user().await;
+
+    // A free seat: the late payment gets it back.
+    let started = json_of(checkout(&app, &late, &slot).await).await;
+    let id = started["order_id"].as_str().expect("id").to_owned();
+    wait_webhooks_idle(&app).await;
+    app.sim_post("/v1/test_helpers/webhooks/faults", &[("mode", "delay"), ("count", "3"), ("delay_ms", "1500")])
+        .await;
+    assert_eq!(confirm(&app, &intent_of(&started), "pm_card_visa").await.status(), 200);
+    expire_hold(&app, &id).await;
+    assert_eq!(seats_taken(&app, &slot).await, 0);
+    wait_for_status(&app, &late, &id, "paid").await;
+    assert_eq!(seats_taken(&app, &slot).await, 1, "the seat was taken again");
+    wait_webhooks_idle(&app).await;
+
+    // A full slot: the late payment is refunded automatically, once.
+    let slot = slot_for_sale(&app, 15_000, 1, 48).await;
+    let started = json_of(checkout(&app, &late, &slot).await).await;
+    let id = started["order_id"].as_str().expect("id").to_owned();
+    wait_webhooks_idle(&app).await;
+    app.sim_post("/v1/test_helpers/webhooks/faults", &[("mode", "delay"), ("count", "3"), ("delay_ms", "1500")])
+        .await;
+    assert_eq!(confirm(&app, &intent_of(&started), "pm_card_visa").await.status(), 200);
+    expire_hold(&app, &id).await;
+    let other = app.new_user().await;
+    let taken = json_of(checkout(&app, &other, &slot).await).await;
+    assert_eq!(confirm(&app, &intent_of(&taken), "pm_card_visa").await.status(), 200);
+    let refunded = wait_for_status(&app, &late, &id, "refunded").await;
+    assert_eq!(refunded["refunded_cents"], 15_000);
+    wait_webhooks_idle(&app).await;
+    assert_eq!(seats_taken(&app, &slot).await, 1, "the other student's seat only");
+    assert_eq!(outbox_count(&app, &format!("refund:{id}")).await, 1);
+    assert_eq!(outbox_count(&app, &format!("receipt:{id}")).await, 0, "no receipt for a seat never had");
+}
+
+async fn students_cancel_inside_the_window_only(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let far = slot_for_sale(&app, 15_000, 10, 72).await;
+    let soon = slot_for_sale(&app, 15_000, 10, 2).await;
+    let student = app.new_user().await;
+    let mut ids = Vec::new();
+    for slot in [&far, &soon] {
+        let started = json_of(checkout(&app, &student, slot).await).await;
+        confirm(&app, &intent_of(&started), "pm_card_visa").await;
+        let id = started["order_id"].as_str().expect("id").to_owned();
+        wait_for_status(&app, &student, &id, "paid").await;
+        ids.push(id);
+    }
+    let cancel = |id: String| {
+        let student = student.clone();
+        let url = app.url(&format!("/api/v1/bookings/{id}/cancel"));
+        async move { student.post(url).send().await.expect("request") }
+    };
+    let done = cancel(ids[0].clone()).await;
+    assert_eq!(done.status(), 200);
+    let done = json_of(done).await;
+    assert_eq!(done["status"], "refunded");
+    assert_eq!(done["refunded_cents"], 15_000);
+    assert_eq!(seats_taken(&app, &far).await, 0);
+    assert_eq!(cancel(ids[0].clone()).await.status(), 200, "a double click refunds once");
+    assert_eq!(outbox_count(&app, &format!("refund:{}", ids[0])).await, 1);
+
+    let late = cancel(ids[1].clone()).await;
+    assert_eq!(late.status(), 409, "inside 24 h of the start");
+    assert_eq!(seats_taken(&app, &soon).await, 1);
+    let stranger = app.new_user().await;
+    let theirs = stranger
+        .post(app.url(&format!("/api/v1/bookings/{}/cancel", ids[1])))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(theirs.status(), 404);
+}
+
+async fn a_teacher_cancelling_a_slot_refunds_everyone_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let teacher = app.new_teacher().await;
+    let session = json_of(
+        teacher
+            .post(app.url("/api/v1/studio/sessions"))
+            .json(&json!({"title": "Andning", "description": "", "capacity": 5, "price_cents": 20_000,
+                "currency": "SEK", "visibility": "published", "recording_url": null}))
+            .send()
+            .await
+            .expect("request"),
+    )
+    .await;
+    let start = (Utc::now() + chrono::Duration::days(3)).duration_trunc(chrono::Duration::hours(1)).expect("trunc");
+    let slot = json_of(
+        teacher
+            .post(app.url(&format!("/api/v1/studio/sessions/{}/slots", session["id"].as_str().expect("id"))))
+            .json(&json!({ "start_at": start, "end_at": start + chrono::Duration::minutes(45) }))
+            .send()
+            .await
+            .expect("request"),
+    )
+    .await["id"]
+        .as_str()
+        .expect("slot")
+        .to_owned();
+    let mut paid = Vec::new();
+    for _ in 0..2 {
+        let student = app.new_user().await;
+        let started = json_of(checkout(&app, &student, &slot).await).await;
+        confirm(&app, &intent_of(&started), "pm_card_visa").await;
+        let id = started["order_id"].as_str().expect("id").to_owned();
+        wait_for_status(&app, &student, &id, "paid").await;
+        paid.push((student, id));
+    }
+    let pending_student = app.new_user().await;
+    let pending = json_of(checkout(&app, &pending_student, &slot).await).await;
+
+    let cancel = || async {
+        teacher
+            .post(app.url(&format!("/api/v1/studio/slots/{slot}/cancel")))
+            .send()
+            .await
+            .expect("request")
+    };
+    let first = cancel().await;
+    assert_eq!(first.status(), 200);
+    assert_eq!(json_of(first).await["refunded"], 2);
+    assert_eq!(json_of(cancel().await).await["refunded"], 0, "nobody is refunded twice");
+    for (student, id) in &paid {
+        let refunded = order(&app, student, id).await;
+        assert_eq!(refunded["status"], "refunded");
+        assert_eq!(outbox_count(&app, &format!("refund:{id}")).await, 1);
+    }
+    let stopped = order(&app, &pending_student, pending["order_id"].as_str().expect("id")).await;
+    assert_eq!(stopped["status"], "cancelled");
+    assert_eq!(seats_taken(&app, &slot).await, 0);
+    let other_teacher = app.new_teacher().await;
+    let refused = other_teacher
+        .post(app.url(&format!("/api/v1/studio/slots/{slot}/cancel")))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(refused.status(), 403);
+}
+
+async fn orders_are_private_and_free_sessions_book_at_once(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let free = slot_for_sale(&app, 0, 10, 48).await;
+    let student = app.new_user().await;
+    let booked = json_of(checkout(&app, &student, &free).await).await;
+    assert_eq!(booked["status"], "paid");
+    assert_eq!(booked["client_secret"], Value::Null);
+    let id = booked["order_id"].as_str().expect("id");
+    assert_eq!(order(&app, &student, id).await["status"], "paid");
+    assert_eq!(outbox_count(&app, &format!("receipt:{id}")).await, 1);
+    let ics = student
+        .get(app.url(&format!("/api/v1/bookings/{id}/ics")))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(ics.status(), 200);
+    let ics = ics.text().await.expect("text");
+    assert!(ics.contains("BEGIN:VEVENT") && ics.matches("ATTENDEE").count() == 1, "{ics}");
+
+    let stranger = app.new_user().await;
+    let peek = stranger.get(app.url(&format!("/api/v1/orders/{id}"))).send().await.expect("request");
+    assert_eq!(peek.status(), 404);
+    let peek = stranger.get(app.url(&format!("/api/v1/bookings/{id}/ics"))).send().await.expect("request");
+    assert_eq!(peek.status(), 404);
+    let _ = PASSWORD;
+}
+
+async fn duplicated_and_reordered_webhooks_end_in_the_same_state(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let slot = slot_for_sale(&app, 15_000, 10, 48).await;
+    let mut finals = Vec::new();
+    for mode in ["none", "duplicate", "reorder"] {
+        let student = app.new_user().await;
+        let started = json_of(checkout(&app, &student, &slot).await).await;
+        let id = started["order_id"].as_str().expect("id").to_owned();
+        wait_webhooks_idle(&app).await;
+        if mode != "none" {
+            // A decline and then a success: 2 + 3 events, duplicated or delivered in reverse.
+            let fault = app
+                .sim_post("/v1/test_helpers/webhooks/faults", &[("mode", mode), ("count", "5")])
+                .await;
+            assert_eq!(fault.status(), 200);
+        }
+        assert_eq!(confirm(&app, &intent_of(&started), "pm_card_chargeDeclined").await.status(), 402);
+        assert_eq!(confirm(&app, &intent_of(&started), "pm_card_visa").await.status(), 200);
+        wait_for_status(&app, &student, &id, "paid").await;
+        wait_webhooks_idle(&app).await;
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let final_state = order(&app, &student, &id).await;
+        finals.push((
+            final_state["status"].clone(),
+            final_state["failure_reason"].clone(),
+            outbox_count(&app, &format!("receipt:{id}")).await,
+        ));
+    }
+    assert_eq!(seats_taken(&app, &slot).await, 3);
+    for (mode, state) in ["duplicate", "reorder"].iter().zip(&finals[1..]) {
+        assert_eq!(state, &finals[0], "{mode} ends like a clean run");
+    }
+}
