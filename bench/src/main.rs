@@ -7,6 +7,9 @@
 //!
 //! `cargo run --release -p bench -- [--sessions N] [--slots N] [--seconds S]
 //!  [--connections C] [--database-url URL]`
+//!
+//! `--scenario contention` runs the checkout race of `contention.rs` instead
+//! (only `--database-url` applies to it).
 
 use std::time::{Duration, Instant};
 
@@ -14,7 +17,10 @@ use anyhow::{bail, Context};
 use server::config::Config;
 use server::startup::Application;
 
+mod contention;
+
 struct Options {
+    scenario: String,
     sessions: usize,
     slots: usize,
     seconds: u64,
@@ -24,6 +30,7 @@ struct Options {
 
 fn options() -> anyhow::Result<Options> {
     let mut options = Options {
+        scenario: "default".into(),
         sessions: 10_000,
         slots: 50_000,
         seconds: 10,
@@ -35,6 +42,7 @@ fn options() -> anyhow::Result<Options> {
     while let Some(flag) = it.next() {
         let value = it.next().with_context(|| format!("{flag} needs a value"))?;
         match flag.as_str() {
+            "--scenario" => options.scenario = value.clone(),
             "--sessions" => options.sessions = value.parse()?,
             "--slots" => options.slots = value.parse()?,
             "--seconds" => options.seconds = value.parse()?,
@@ -49,6 +57,11 @@ fn options() -> anyhow::Result<Options> {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let options = options()?;
+    match options.scenario.as_str() {
+        "default" => {}
+        "contention" => return contention::run(options.database_url).await,
+        other => bail!("unknown scenario {other} (default or contention)"),
+    }
     let dir = std::env::temp_dir().join(format!("aveli-bench-{}", uuid::Uuid::now_v7().simple()));
     std::fs::create_dir_all(&dir)?;
     let url = options

@@ -294,7 +294,10 @@ pub async fn cancel_slot(
 
 /// The signed-in teacher's sales: every order that was paid (bookings,
 /// refunds, disputes), newest first, with the split of each.
-pub async fn sales(state: &AppState, ctx: &RequestContext) -> Result<Vec<crate::model::order::Sale>, OrderError> {
+pub async fn sales(
+    state: &AppState,
+    ctx: &RequestContext,
+) -> Result<Vec<crate::model::order::Sale>, OrderError> {
     let (_, teacher_id) = require_teacher(state, ctx).await?;
     let rows = sqlx::query(
         "SELECT o.id, o.session_id, s.title, sl.start_at, o.status, o.amount_cents, o.currency, \

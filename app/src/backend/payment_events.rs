@@ -175,7 +175,11 @@ pub async fn failed(
     let code = intent
         .last_payment_error
         .as_ref()
-        .and_then(|e| e.decline_code.clone().or_else(|| e.code.as_ref().map(|c| c.as_str().to_owned())))
+        .and_then(|e| {
+            e.decline_code
+                .clone()
+                .or_else(|| e.code.as_ref().map(|c| c.as_str().to_owned()))
+        })
         .unwrap_or_else(|| "unknown".into());
     metrics::counter!("payments_total", "outcome" => "failed", "reason" => code).increment(1);
     tracing::info!(order_id = order.id, reason, "payment failed");

@@ -21,6 +21,7 @@ on_both_databases!(
     a_teacher_cancelling_a_slot_refunds_everyone_once,
     orders_are_private_and_free_sessions_book_at_once,
     duplicated_and_reordered_webhooks_end_in_the_same_state,
+    three_d_secure_and_redirect_methods_pay_like_the_browser_does,
 );
 
 async fn json_of(response: reqwest::Response) -> Value {
@@ -52,13 +53,19 @@ async fn slot_for_sale(app: &TestApp, price_cents: i64, capacity: i64, hours_ahe
         .expect("trunc")
         + chrono::Duration::hours(1);
     let slot = teacher
-        .post(app.url(&format!("/api/v1/studio/sessions/{}/slots", session["id"].as_str().expect("id"))))
+        .post(app.url(&format!(
+            "/api/v1/studio/sessions/{}/slots",
+            session["id"].as_str().expect("id")
+        )))
         .json(&json!({ "start_at": start, "end_at": start + chrono::Duration::minutes(60) }))
         .send()
         .await
         .expect("request");
     assert_eq!(slot.status(), 201);
-    json_of(slot).await["id"].as_str().expect("slot id").to_owned()
+    json_of(slot).await["id"]
+        .as_str()
+        .expect("slot id")
+        .to_owned()
 }
 
 async fn checkout(app: &TestApp, student: &reqwest::Client, slot_id: &str) -> reqwest::Response {
@@ -76,16 +83,32 @@ fn intent_of(started: &Value) -> String {
 }
 
 async fn confirm(app: &TestApp, intent: &str, payment_method: &str) -> reqwest::Response {
-    app.sim_post(&format!("/v1/payment_intents/{intent}/confirm"), &[("payment_method", payment_method)])
-        .await
+    app.sim_post(
+        &format!("/v1/payment_intents/{intent}/confirm"),
+        &[("payment_method", payment_method)],
+    )
+    .await
 }
 
 async fn order(app: &TestApp, student: &reqwest::Client, id: &str) -> Value {
-    json_of(student.get(app.url(&format!("/api/v1/orders/{id}"))).send().await.expect("request")).await
+    json_of(
+        student
+            .get(app.url(&format!("/api/v1/orders/{id}")))
+            .send()
+            .await
+            .expect("request"),
+    )
+    .await
 }
 
-async fn wait_for_status(app: &TestApp, student: &reqwest::Client, id: &str, status: &str) -> Value {
-    app.eventually(|| async { order(app, student, id).await["status"] == status }).await;
+async fn wait_for_status(
+    app: &TestApp,
+    student: &reqwest::Client,
+    id: &str,
+    status: &str,
+) -> Value {
+    app.eventually(|| async { order(app, student, id).await["status"] == status })
+        .await;
     order(app, student, id).await
 }
 
@@ -136,7 +159,12 @@ async fn book_and_pay_with_a_card_makes_a_booking_and_one_receipt(backend: Backe
     assert_eq!(seats_taken(&app, &slot).await, 1, "the seat is held");
     let id = started["order_id"].as_str().expect("order id").to_owned();
 
-    assert_eq!(confirm(&app, &intent_of(&started), "pm_card_visa").await.status(), 200);
+    assert_eq!(
+        confirm(&app, &intent_of(&started), "pm_card_visa")
+            .await
+            .status(),
+        200
+    );
     let paid = wait_for_status(&app, &student, &id, "paid").await;
     assert_eq!(paid["payment_method"], "card");
     wait_webhooks_idle(&app).await;
@@ -151,10 +179,20 @@ async fn book_and_pay_with_a_card_makes_a_booking_and_one_receipt(backend: Backe
             .expect("order");
         (row.get(0), row.get(1), row.get(2))
     };
-    assert_eq!(fee, 3_000, "80 % to the teacher, the rest is the platform's");
+    assert_eq!(
+        fee, 3_000,
+        "80 % to the teacher, the rest is the platform's"
+    );
     assert!(charge.is_some_and(|c| c.starts_with("ch_")));
     assert!(transfer.is_some_and(|t| t.starts_with("tr_")));
-    let bookings = json_of(student.get(app.url("/api/v1/bookings")).send().await.expect("request")).await;
+    let bookings = json_of(
+        student
+            .get(app.url("/api/v1/bookings"))
+            .send()
+            .await
+            .expect("request"),
+    )
+    .await;
     assert_eq!(bookings.as_array().map(Vec::len), Some(1));
     assert_eq!(bookings[0]["can_cancel"], true);
 }
@@ -165,11 +203,25 @@ async fn a_decline_keeps_the_hold_and_a_retry_succeeds(backend: Backend) {
     let student = app.new_user().await;
     let started = json_of(checkout(&app, &student, &slot).await).await;
     let id = started["order_id"].as_str().expect("id").to_owned();
-    assert_eq!(confirm(&app, &intent_of(&started), "pm_card_chargeDeclined").await.status(), 402);
+    assert_eq!(
+        confirm(&app, &intent_of(&started), "pm_card_chargeDeclined")
+            .await
+            .status(),
+        402
+    );
     let failed = wait_for_status(&app, &student, &id, "failed").await;
     assert_eq!(failed["failure_reason"], "Your card was declined.");
-    assert_eq!(seats_taken(&app, &slot).await, 1, "the hold stays for a retry");
-    assert_eq!(confirm(&app, &intent_of(&started), "pm_card_visa").await.status(), 200);
+    assert_eq!(
+        seats_taken(&app, &slot).await,
+        1,
+        "the hold stays for a retry"
+    );
+    assert_eq!(
+        confirm(&app, &intent_of(&started), "pm_card_visa")
+            .await
+            .status(),
+        200
+    );
     let paid = wait_for_status(&app, &student, &id, "paid").await;
     assert_eq!(paid["failure_reason"], Value::Null);
 }
@@ -202,7 +254,11 @@ async fn concurrent_checkouts_never_oversell(backend: Backend) {
             .execute(app.db.pool())
             .await
             .expect("user");
-        tokens.push(app::backend::auth_session::create(&app.db, &id, 3_600).await.expect("token"));
+        tokens.push(
+            app::backend::auth_session::create(&app.db, &id, 3_600)
+                .await
+                .expect("token"),
+        );
     }
     let client = app.bare_client();
     let attempts = tokens.iter().map(|token| {
@@ -217,16 +273,20 @@ async fn concurrent_checkouts_never_oversell(backend: Backend) {
     let full = statuses.iter().filter(|s| **s == 409).count();
     assert_eq!((ok, full), (10, 190), "{statuses:?}");
     assert_eq!(seats_taken(&app, &slot).await, 10);
-    let pending: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE slot_id = $1 AND status = 'pending' AND hold_active = 1")
-        .bind(&slot)
-        .fetch_one(app.db.pool())
-        .await
-        .expect("count");
+    let pending: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM orders WHERE slot_id = $1 AND status = 'pending' AND hold_active = 1",
+    )
+    .bind(&slot)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("count");
     assert_eq!(pending, 10);
 }
 
 /// Runs the futures concurrently on this task.
-async fn futures_join_all<F: std::future::Future<Output = u16>>(futures: impl IntoIterator<Item = F>) -> Vec<u16> {
+async fn futures_join_all<F: std::future::Future<Output = u16>>(
+    futures: impl IntoIterator<Item = F>,
+) -> Vec<u16> {
     let handles: Vec<_> = futures.into_iter().collect();
     let mut pinned: Vec<_> = handles.into_iter().map(Box::pin).collect();
     let mut results = vec![0; pinned.len()];
@@ -260,7 +320,14 @@ async fn stripe_failing_at_checkout_releases_the_seat(backend: Backend) {
     let slot = slot_for_sale(&app, 15_000, 10, 48).await;
     let student = app.new_user().await;
     let fault = app
-        .sim_post("/v1/test_helpers/faults", &[("kind", "500"), ("count", "3"), ("path", "/v1/payment_intents")])
+        .sim_post(
+            "/v1/test_helpers/faults",
+            &[
+                ("kind", "500"),
+                ("count", "3"),
+                ("path", "/v1/payment_intents"),
+            ],
+        )
         .await;
     assert_eq!(fault.status(), 200);
     let refused = checkout(&app, &student, &slot).await;
@@ -286,7 +353,9 @@ async fn expire_hold(app: &TestApp, order_id: &str) {
         .execute(app.db.pool())
         .await
         .expect("arrange");
-    let released = app::backend::holds::expire_lapsed(&app.state).await.expect("sweep");
+    let released = app::backend::holds::expire_lapsed(&app.state)
+        .await
+        .expect("sweep");
     assert_eq!(released, 1);
 }
 
@@ -299,13 +368,25 @@ async fn a_late_payment_retakes_a_free_seat_or_is_refunded(backend: Backend) {
     let started = json_of(checkout(&app, &late, &slot).await).await;
     let id = started["order_id"].as_str().expect("id").to_owned();
     wait_webhooks_idle(&app).await;
-    app.sim_post("/v1/test_helpers/webhooks/faults", &[("mode", "delay"), ("count", "3"), ("delay_ms", "1500")])
-        .await;
-    assert_eq!(confirm(&app, &intent_of(&started), "pm_card_visa").await.status(), 200);
+    app.sim_post(
+        "/v1/test_helpers/webhooks/faults",
+        &[("mode", "delay"), ("count", "3"), ("delay_ms", "1500")],
+    )
+    .await;
+    assert_eq!(
+        confirm(&app, &intent_of(&started), "pm_card_visa")
+            .await
+            .status(),
+        200
+    );
     expire_hold(&app, &id).await;
     assert_eq!(seats_taken(&app, &slot).await, 0);
     wait_for_status(&app, &late, &id, "paid").await;
-    assert_eq!(seats_taken(&app, &slot).await, 1, "the seat was taken again");
+    assert_eq!(
+        seats_taken(&app, &slot).await,
+        1,
+        "the seat was taken again"
+    );
     wait_webhooks_idle(&app).await;
 
     // A full slot: the late payment is refunded automatically, once.
@@ -313,19 +394,40 @@ async fn a_late_payment_retakes_a_free_seat_or_is_refunded(backend: Backend) {
     let started = json_of(checkout(&app, &late, &slot).await).await;
     let id = started["order_id"].as_str().expect("id").to_owned();
     wait_webhooks_idle(&app).await;
-    app.sim_post("/v1/test_helpers/webhooks/faults", &[("mode", "delay"), ("count", "3"), ("delay_ms", "1500")])
-        .await;
-    assert_eq!(confirm(&app, &intent_of(&started), "pm_card_visa").await.status(), 200);
+    app.sim_post(
+        "/v1/test_helpers/webhooks/faults",
+        &[("mode", "delay"), ("count", "3"), ("delay_ms", "1500")],
+    )
+    .await;
+    assert_eq!(
+        confirm(&app, &intent_of(&started), "pm_card_visa")
+            .await
+            .status(),
+        200
+    );
     expire_hold(&app, &id).await;
     let other = app.new_user().await;
     let taken = json_of(checkout(&app, &other, &slot).await).await;
-    assert_eq!(confirm(&app, &intent_of(&taken), "pm_card_visa").await.status(), 200);
+    assert_eq!(
+        confirm(&app, &intent_of(&taken), "pm_card_visa")
+            .await
+            .status(),
+        200
+    );
     let refunded = wait_for_status(&app, &late, &id, "refunded").await;
     assert_eq!(refunded["refunded_cents"], 15_000);
     wait_webhooks_idle(&app).await;
-    assert_eq!(seats_taken(&app, &slot).await, 1, "the other student's seat only");
+    assert_eq!(
+        seats_taken(&app, &slot).await,
+        1,
+        "the other student's seat only"
+    );
     assert_eq!(outbox_count(&app, &format!("refund:{id}")).await, 1);
-    assert_eq!(outbox_count(&app, &format!("receipt:{id}")).await, 0, "no receipt for a seat never had");
+    assert_eq!(
+        outbox_count(&app, &format!("receipt:{id}")).await,
+        0,
+        "no receipt for a seat never had"
+    );
 }
 
 async fn students_cancel_inside_the_window_only(backend: Backend) {
@@ -352,7 +454,11 @@ async fn students_cancel_inside_the_window_only(backend: Backend) {
     assert_eq!(done["status"], "refunded");
     assert_eq!(done["refunded_cents"], 15_000);
     assert_eq!(seats_taken(&app, &far).await, 0);
-    assert_eq!(cancel(ids[0].clone()).await.status(), 200, "a double click refunds once");
+    assert_eq!(
+        cancel(ids[0].clone()).await.status(),
+        200,
+        "a double click refunds once"
+    );
     assert_eq!(outbox_count(&app, &format!("refund:{}", ids[0])).await, 1);
 
     let late = cancel(ids[1].clone()).await;
@@ -373,17 +479,24 @@ async fn a_teacher_cancelling_a_slot_refunds_everyone_once(backend: Backend) {
     let session = json_of(
         teacher
             .post(app.url("/api/v1/studio/sessions"))
-            .json(&json!({"title": "Andning", "description": "", "capacity": 5, "price_cents": 20_000,
-                "currency": "SEK", "visibility": "published", "recording_url": null}))
+            .json(
+                &json!({"title": "Andning", "description": "", "capacity": 5, "price_cents": 20_000,
+                "currency": "SEK", "visibility": "published", "recording_url": null}),
+            )
             .send()
             .await
             .expect("request"),
     )
     .await;
-    let start = (Utc::now() + chrono::Duration::days(3)).duration_trunc(chrono::Duration::hours(1)).expect("trunc");
+    let start = (Utc::now() + chrono::Duration::days(3))
+        .duration_trunc(chrono::Duration::hours(1))
+        .expect("trunc");
     let slot = json_of(
         teacher
-            .post(app.url(&format!("/api/v1/studio/sessions/{}/slots", session["id"].as_str().expect("id"))))
+            .post(app.url(&format!(
+                "/api/v1/studio/sessions/{}/slots",
+                session["id"].as_str().expect("id")
+            )))
             .json(&json!({ "start_at": start, "end_at": start + chrono::Duration::minutes(45) }))
             .send()
             .await
@@ -415,13 +528,22 @@ async fn a_teacher_cancelling_a_slot_refunds_everyone_once(backend: Backend) {
     let first = cancel().await;
     assert_eq!(first.status(), 200);
     assert_eq!(json_of(first).await["refunded"], 2);
-    assert_eq!(json_of(cancel().await).await["refunded"], 0, "nobody is refunded twice");
+    assert_eq!(
+        json_of(cancel().await).await["refunded"],
+        0,
+        "nobody is refunded twice"
+    );
     for (student, id) in &paid {
         let refunded = order(&app, student, id).await;
         assert_eq!(refunded["status"], "refunded");
         assert_eq!(outbox_count(&app, &format!("refund:{id}")).await, 1);
     }
-    let stopped = order(&app, &pending_student, pending["order_id"].as_str().expect("id")).await;
+    let stopped = order(
+        &app,
+        &pending_student,
+        pending["order_id"].as_str().expect("id"),
+    )
+    .await;
     assert_eq!(stopped["status"], "cancelled");
     assert_eq!(seats_taken(&app, &slot).await, 0);
     let other_teacher = app.new_teacher().await;
@@ -450,12 +572,23 @@ async fn orders_are_private_and_free_sessions_book_at_once(backend: Backend) {
         .expect("request");
     assert_eq!(ics.status(), 200);
     let ics = ics.text().await.expect("text");
-    assert!(ics.contains("BEGIN:VEVENT") && ics.matches("ATTENDEE").count() == 1, "{ics}");
+    assert!(
+        ics.contains("BEGIN:VEVENT") && ics.matches("ATTENDEE").count() == 1,
+        "{ics}"
+    );
 
     let stranger = app.new_user().await;
-    let peek = stranger.get(app.url(&format!("/api/v1/orders/{id}"))).send().await.expect("request");
+    let peek = stranger
+        .get(app.url(&format!("/api/v1/orders/{id}")))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(peek.status(), 404);
-    let peek = stranger.get(app.url(&format!("/api/v1/bookings/{id}/ics"))).send().await.expect("request");
+    let peek = stranger
+        .get(app.url(&format!("/api/v1/bookings/{id}/ics")))
+        .send()
+        .await
+        .expect("request");
     assert_eq!(peek.status(), 404);
     let _ = PASSWORD;
 }
@@ -472,12 +605,25 @@ async fn duplicated_and_reordered_webhooks_end_in_the_same_state(backend: Backen
         if mode != "none" {
             // A decline and then a success: 2 + 3 events, duplicated or delivered in reverse.
             let fault = app
-                .sim_post("/v1/test_helpers/webhooks/faults", &[("mode", mode), ("count", "5")])
+                .sim_post(
+                    "/v1/test_helpers/webhooks/faults",
+                    &[("mode", mode), ("count", "5")],
+                )
                 .await;
             assert_eq!(fault.status(), 200);
         }
-        assert_eq!(confirm(&app, &intent_of(&started), "pm_card_chargeDeclined").await.status(), 402);
-        assert_eq!(confirm(&app, &intent_of(&started), "pm_card_visa").await.status(), 200);
+        assert_eq!(
+            confirm(&app, &intent_of(&started), "pm_card_chargeDeclined")
+                .await
+                .status(),
+            402
+        );
+        assert_eq!(
+            confirm(&app, &intent_of(&started), "pm_card_visa")
+                .await
+                .status(),
+            200
+        );
         wait_for_status(&app, &student, &id, "paid").await;
         wait_webhooks_idle(&app).await;
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -491,5 +637,117 @@ async fn duplicated_and_reordered_webhooks_end_in_the_same_state(backend: Backen
     assert_eq!(seats_taken(&app, &slot).await, 3);
     for (mode, state) in ["duplicate", "reorder"].iter().zip(&finals[1..]) {
         assert_eq!(state, &finals[0], "{mode} ends like a clean run");
+    }
+}
+
+/// Confirms the way Stripe.js does: with the publishable key and the client secret.
+async fn browser_confirm(app: &TestApp, started: &Value, fields: &[(&str, &str)]) -> Value {
+    let secret = started["client_secret"].as_str().expect("secret");
+    let mut form = vec![
+        ("key", "pk_test_aveli_simulated"),
+        ("client_secret", secret),
+    ];
+    form.extend_from_slice(fields);
+    let response = app
+        .bare_client()
+        .post(app.sim_url(&format!(
+            "/v1/payment_intents/{}/confirm",
+            intent_of(started)
+        )))
+        .form(&form)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 200);
+    json_of(response).await
+}
+
+async fn three_d_secure_and_redirect_methods_pay_like_the_browser_does(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let slot = slot_for_sale(&app, 15_000, 10, 48).await;
+
+    // 3-D Secure: the card asks for authentication, the student completes it.
+    let student = app.new_user().await;
+    let started = json_of(checkout(&app, &student, &slot).await).await;
+    let id = started["order_id"].as_str().expect("id").to_owned();
+    let intent = browser_confirm(
+        &app,
+        &started,
+        &[
+            ("payment_method_data[type]", "card"),
+            ("payment_method_data[card][number]", "4000002760003184"),
+            ("payment_method_data[card][exp_month]", "12"),
+            ("payment_method_data[card][exp_year]", "2034"),
+            ("payment_method_data[card][cvc]", "123"),
+        ],
+    )
+    .await;
+    assert_eq!(intent["status"], "requires_action");
+    assert_eq!(
+        order(&app, &student, &id).await["status"],
+        "pending",
+        "not paid before authentication"
+    );
+    let secret = started["client_secret"].as_str().expect("secret");
+    let authenticated = app
+        .bare_client()
+        .post(app.sim_url(&format!(
+            "/v1/payment_intents/{}/authenticate",
+            intent_of(&started)
+        )))
+        .form(&[
+            ("key", "pk_test_aveli_simulated"),
+            ("client_secret", secret),
+            ("outcome", "complete"),
+        ])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(authenticated.status(), 200);
+    wait_for_status(&app, &student, &id, "paid").await;
+
+    // PayPal and Klarna: a redirect to the provider and back to our receipt page.
+    for method in ["paypal", "klarna"] {
+        let student = app.new_user().await;
+        let started = json_of(checkout(&app, &student, &slot).await).await;
+        let id = started["order_id"].as_str().expect("id").to_owned();
+        let return_url = app.url(&format!("/orders/{id}"));
+        let intent = browser_confirm(
+            &app,
+            &started,
+            &[
+                ("payment_method_data[type]", method),
+                ("return_url", return_url.as_str()),
+            ],
+        )
+        .await;
+        assert_eq!(intent["status"], "requires_action");
+        let redirect = intent["next_action"]["redirect_to_url"]["url"]
+            .as_str()
+            .expect("redirect url");
+        let page = app
+            .bare_client()
+            .get(redirect)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(page.status(), 200, "{method}: the provider's page");
+        let secret = started["client_secret"].as_str().expect("secret");
+        let back = app
+            .bare_client()
+            .post(app.sim_url(&format!("/redirect/{}", intent_of(&started))))
+            .form(&[("client_secret", secret), ("outcome", "approve")])
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(back.status(), 303);
+        let location = back.headers()["location"]
+            .to_str()
+            .expect("location")
+            .to_owned();
+        assert!(location.starts_with(&return_url), "{location}");
+        assert!(location.contains("redirect_status=succeeded"), "{location}");
+        let paid = wait_for_status(&app, &student, &id, "paid").await;
+        assert_eq!(paid["payment_method"], method);
     }
 }

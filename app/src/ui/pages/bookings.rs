@@ -173,16 +173,21 @@ fn BookingItem(booking: Booking, tz: Tz, cancel: ServerAction<CancelBooking>) ->
     let cancel_button = NodeRef::<leptos::html::Button>::new();
     let keep_button = NodeRef::<leptos::html::Button>::new();
     // Focus follows the step: to "keep" when asked, back to "Avboka" when kept.
+    // Only on a change, never on the first run (the page must not steal focus).
     Effect::new(move |previous: Option<bool>| {
         let asking = confirming.get();
-        if previous.is_some() {
-            if asking {
-                if let Some(button) = keep_button.get() {
+        if previous.is_some_and(|was| was != asking) {
+            // After the step has been drawn.
+            request_animation_frame(move || {
+                let button = if asking {
+                    keep_button.try_get_untracked()
+                } else {
+                    cancel_button.try_get_untracked()
+                };
+                if let Some(Some(button)) = button {
                     let _ = button.focus();
                 }
-            } else if let Some(button) = cancel_button.get() {
-                let _ = button.focus();
-            }
+            });
         }
         asking
     });

@@ -6,13 +6,13 @@ use leptos_router::components::Redirect;
 
 use crate::api::accounts::current_user;
 use crate::api::checkout::my_bookings;
+use crate::api::sessions::past_sessions;
 use crate::i18n::format_when;
 use crate::model::order::{Booking, OrderStatus};
-use crate::ui::viewer::viewer_time_zone;
-use crate::api::sessions::past_sessions;
 use crate::model::session::Session;
 use crate::ui::i18n_context::use_i18n;
 use crate::ui::session_card::SessionCard;
+use crate::ui::viewer::viewer_time_zone;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -63,6 +63,7 @@ fn HomeSections(
                                 <a href=format!("/sessions/{}", booking.session_id)>{booking.session_title}</a>
                                 " · " {booking.teacher_name} " · " <time datetime=booking.start_at.to_rfc3339()>{when}</time>
                             </p>
+                            <p><a href="/bookings">{move || i18n.t().home_next_live_all}</a></p>
                         }
                             .into_any()
                     }

@@ -5,8 +5,10 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::api::payouts::{my_payout_status, StartOnboarding};
+use crate::api::payouts::{my_payout_status, my_sales, StartOnboarding};
+use crate::model::order::{OrderStatus, Sale};
 use crate::model::payouts::{PayoutState, PayoutStatus};
+use crate::model::session::{format_price, Currency};
 use crate::ui::i18n_context::use_i18n;
 
 #[component]
@@ -16,6 +18,7 @@ pub fn PayoutsPage() -> impl IntoView {
     let returned = move || query.read().get("returned").is_some();
     let error = move || query.read().get("error");
     let status = Resource::new(|| (), |_| my_payout_status());
+    let sales = Resource::new(|| (), |_| my_sales());
     let start = ServerAction::<StartOnboarding>::new();
     // The link is Stripe's page: leave for it as soon as it is known.
     Effect::new(move |_| {
@@ -43,6 +46,78 @@ pub fn PayoutsPage() -> impl IntoView {
                 }}
             </Suspense>
         </section>
+        <section class="glass sales" aria-labelledby="sales-title">
+            <h2 id="sales-title">{move || i18n.t().sales_title}</h2>
+            <Suspense fallback=move || view! { <p class="skeleton">{move || i18n.t().loading}</p> }>
+                {move || {
+                    sales.get().map(|result| match result {
+                        Ok(list) if list.is_empty() => {
+                            view! { <p class="muted">{move || i18n.t().sales_empty}</p> }.into_any()
+                        }
+                        Ok(list) => view! { <SalesTable list /> }.into_any(),
+                        Err(err) => view! { <p class="alert alert-error" role="alert">{err.message}</p> }.into_any(),
+                    })
+                }}
+            </Suspense>
+        </section>
+    }
+}
+
+/// Orders per session: amount, the platform's fee, the teacher's share,
+/// status, refunds and disputes.
+#[component]
+fn SalesTable(list: Vec<Sale>) -> impl IntoView {
+    let i18n = use_i18n();
+    let rows = list
+        .into_iter()
+        .map(|sale| {
+            let currency = Currency::parse(&sale.currency);
+            let money = move |cents: i64| match currency {
+                Some(currency) => format_price(cents, currency, "0"),
+                None => format!("{cents}"),
+            };
+            let amount = money(sale.amount_cents);
+            let fee = money(sale.fee_cents);
+            let share = money(sale.teacher_share_cents);
+            let refunded = (sale.refunded_cents > 0).then(|| money(sale.refunded_cents));
+            let when = sale.start_at.map(|at| at.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default();
+            let status = sale.status;
+            let disputed = sale.disputed;
+            view! {
+                <tr data-testid="sale-row">
+                    <td><a href=format!("/sessions/{}", sale.session_id)>{sale.session_title}</a></td>
+                    <td>{when}</td>
+                    <td class="num">{amount}</td>
+                    <td class="num">{fee}</td>
+                    <td class="num">{share}</td>
+                    <td>
+                        {move || match status {
+                            OrderStatus::Refunded => i18n.t().sales_refunded,
+                            _ => i18n.t().sales_paid,
+                        }}
+                        {refunded.map(|r| format!(" ({r})"))}
+                        {disputed.then(|| view! { " " <span class="badge badge-warn">{move || i18n.t().sales_disputed}</span> })}
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll">
+            <table class="sales-table">
+                <thead>
+                    <tr>
+                        <th scope="col">{move || i18n.t().sales_session}</th>
+                        <th scope="col">{move || i18n.t().sales_when}</th>
+                        <th scope="col" class="num">{move || i18n.t().sales_amount}</th>
+                        <th scope="col" class="num">{move || i18n.t().sales_fee}</th>
+                        <th scope="col" class="num">{move || i18n.t().sales_share}</th>
+                        <th scope="col">{move || i18n.t().sales_status}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
     }
 }
 

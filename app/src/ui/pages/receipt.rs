@@ -80,7 +80,10 @@ pub fn ReceiptPage() -> impl IntoView {
                 }
                 // A failed request (a blip in the network) is simply asked again.
                 if let Ok(view) = get_order(id.clone()).await {
-                    let done = !confirming(&view, redirect_succeeded.get_untracked());
+                    let Some(redirected) = redirect_succeeded.try_get_untracked() else {
+                        return; // the page is gone
+                    };
+                    let done = !confirming(&view, redirected);
                     if view != last {
                         last = view.clone();
                         if polled.try_set(Some(view)).is_some() {

@@ -78,12 +78,16 @@ fn SessionDetails(session: Session, mut slots: Vec<Slot>, tz: Tz) -> impl IntoVi
     let picked = RwSignal::new(None::<Picked>);
     let on_pick = Callback::new(move |choice: Picked| picked.set(Some(choice)));
     let on_close = Callback::new(move |()| picked.set(None));
-    let (title, price_cents, currency) =
-        (session.title.clone(), session.price_cents, session.currency);
+    let (title, teacher, price_cents, currency) = (
+        session.title.clone(),
+        session.teacher_name.clone(),
+        session.price_cents,
+        session.currency,
+    );
     let modal = move || {
         picked.get().map(|picked| {
             view! {
-                <BookingModal picked title=title.clone() price_cents currency tz on_close />
+                <BookingModal picked title=title.clone() teacher=teacher.clone() price_cents currency tz on_close />
             }
         })
     };

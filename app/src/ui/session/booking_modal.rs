@@ -76,8 +76,10 @@ pub fn BookingModal(
     let error = RwSignal::new(None::<String>);
 
     let close = move || {
+        // Read before closing: closing disposes this component.
+        let opener = opener_id.get_value();
         on_close.run(());
-        opener_id.with_value(|id| focus_by_id(id));
+        focus_by_id(&opener);
     };
 
     // Focus moves into the dialog when it opens.
@@ -138,29 +140,27 @@ pub fn BookingModal(
         stage.set(Stage::Starting);
         let slot_id = slot_id.clone();
         leptos::task::spawn_local(async move {
-            let result = start_checkout(slot_id).await;
-            match result {
-                Ok(started) if started.client_secret.is_some() => {
-                    stage.set(Stage::Paying(started));
-                }
-                Ok(started) if started.status == OrderStatus::Paid => {
-                    stage.set(Stage::Done {
+            let (next, problem) = match start_checkout(slot_id).await {
+                Ok(started) if started.client_secret.is_some() => (Stage::Paying(started), None),
+                Ok(started) if started.status == OrderStatus::Paid => (
+                    Stage::Done {
                         order_id: started.order_id,
                         free: true,
-                    });
-                }
-                Ok(_) => {
-                    error.set(Some(i18n.t().err_internal.to_owned()));
-                    stage.set(Stage::Choose);
-                }
-                Err(err) => {
-                    error.set(Some(err.message));
-                    stage.set(Stage::Choose);
-                }
+                    },
+                    None,
+                ),
+                Ok(_) => (Stage::Choose, Some(i18n.t().err_internal.to_owned())),
+                Err(err) => (Stage::Choose, Some(err.message)),
+            };
+            let paying = matches!(next, Stage::Paying(_));
+            // The modal may have been closed meanwhile (the hold then lapses).
+            if stage.try_set(next).is_some() {
+                return;
             }
+            error.try_set(problem);
             // The button that had focus is gone: keep focus in the dialog.
-            if matches!(stage.get_untracked(), Stage::Paying(_)) {
-                if let Some(root) = dialog.get_untracked() {
+            if paying {
+                if let Some(Some(root)) = dialog.try_get_untracked() {
                     let _ = root.focus();
                 }
             }
@@ -502,5 +502,28 @@ fn focus_by_id(id: &str) {
         .and_then(|element| element.dyn_into::<HtmlElement>().ok())
     {
         let _ = element.focus();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{EN, SV};
+
+    #[test]
+    fn the_hold_is_announced_in_whole_minutes() {
+        assert_eq!(
+            hold_announcement(&SV, 14, true),
+            "14 minuter kvar att betala innan platsen släpps."
+        );
+        assert_eq!(
+            hold_announcement(&EN, 1, true),
+            "1 minute left to pay before the seat is released."
+        );
+        assert_eq!(
+            hold_announcement(&SV, 0, true),
+            "Mindre än en minut kvar att betala."
+        );
+        assert_eq!(hold_announcement(&SV, 0, false), "");
     }
 }
