@@ -185,12 +185,15 @@ async fn measure(base: &str, db: &Db) -> anyhow::Result<()> {
     println!(
         "\n| checkouts | requests | requests/s | p50 ms | p99 ms | max ms |\n|---|---|---|---|---|---|"
     );
-    let row = |name: &str, latencies: Vec<Duration>, wall: Duration| {
+    // Requests/s over the wall time of the whole phase (none for a part of it).
+    let row = |name: &str, latencies: Vec<Duration>, wall: Option<Duration>| {
         let stats = Stats::of(latencies);
+        let rps = wall.map_or("–".to_owned(), |wall| {
+            format!("{:.0}", stats.count as f64 / wall.as_secs_f64().max(1e-9))
+        });
         println!(
-            "| {name} | {} | {:.0} | {:.1} | {:.1} | {:.1} |",
+            "| {name} | {} | {rps} | {:.1} | {:.1} | {:.1} |",
             stats.count,
-            stats.count as f64 / wall.as_secs_f64().max(1e-9),
             ms(stats.p50),
             ms(stats.p99),
             ms(stats.max)
@@ -199,7 +202,7 @@ async fn measure(base: &str, db: &Db) -> anyhow::Result<()> {
     row(
         &format!("{CONTENDED_REQUESTS} at once, {CONTENDED_SEATS} seats: all"),
         contended_outcomes.iter().map(|o| o.latency()).collect(),
-        drain,
+        Some(drain),
     );
     row(
         "— of which seat held (200)",
@@ -208,7 +211,7 @@ async fn measure(base: &str, db: &Db) -> anyhow::Result<()> {
             .filter(|o| o.status == 200)
             .map(|o| o.latency())
             .collect(),
-        drain,
+        None,
     );
     row(
         "— of which refused",
@@ -217,14 +220,14 @@ async fn measure(base: &str, db: &Db) -> anyhow::Result<()> {
             .filter(|o| o.status != 200)
             .map(|o| o.latency())
             .collect(),
-        drain,
+        None,
     );
     row(
         &format!(
             "{OPEN_REQUESTS} distinct students, {OPEN_CONCURRENCY} at a time, {OPEN_SEATS} seats"
         ),
         open_outcomes,
-        open_wall,
+        Some(open_wall),
     );
 
     let expected = usize::try_from(CONTENDED_SEATS)?;

@@ -90,7 +90,8 @@ test.describe('session page', () => {
     await expect(modal).toBeVisible();
     await expect(modal.getByRole('heading', { name: 'Boka nu', exact: true })).toBeVisible();
     await expect(modal).toContainText(session.title);
-    await expect(modal).toContainText('Bokning med betalning öppnar snart.');
+    // A visitor is asked to sign in before paying.
+    await expect(modal.getByRole('link', { name: 'Logga in för att boka' })).toBeVisible();
 
     await page.keyboard.press('Escape');
     await expect(modal).toHaveCount(0);
