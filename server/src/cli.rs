@@ -1,6 +1,6 @@
 //! The command-line face of the server binary:
 //! `server [serve]`, `server migrate`, `server seed-demo`,
-//! `server admin grant|revoke EMAIL`.
+//! `server admin grant|revoke EMAIL`, `server stripe-setup`.
 
 use anyhow::{bail, Context};
 
@@ -10,8 +10,7 @@ use crate::config::Config;
 use crate::startup::Application;
 use crate::telemetry;
 
-pub const USAGE: &str =
-    "usage: server [serve | migrate | seed-demo | admin grant EMAIL | admin revoke EMAIL]";
+pub const USAGE: &str = "usage: server [serve | migrate | seed-demo | admin grant EMAIL | admin revoke EMAIL | stripe-setup]";
 
 pub async fn run(args: &[String]) -> anyhow::Result<()> {
     let config = Config::from_env()?;
@@ -25,6 +24,7 @@ pub async fn run(args: &[String]) -> anyhow::Result<()> {
             Ok(())
         }
         ["seed-demo"] => seed_demo(&config).await,
+        ["stripe-setup"] => stripe_setup(&config).await,
         ["admin", action @ ("grant" | "revoke"), email] => {
             let db = migrated_db(&config).await?;
             accounts::set_admin(&db, email, *action == "grant")
@@ -46,6 +46,28 @@ pub async fn run(args: &[String]) -> anyhow::Result<()> {
         }
         _ => bail!("{USAGE}"),
     }
+}
+
+/// Creates the platform's Products and Prices by lookup key (idempotent) and
+/// prints the membership price id for `STRIPE_MEMBERSHIP_PRICE_ID`.
+async fn stripe_setup(config: &Config) -> anyhow::Result<()> {
+    let gateway = crate::payments::setup_gateway(config)?;
+    let prices = app::backend::catalog::set_up(&gateway).await?;
+    for price in &prices {
+        println!(
+            "{:<32} {} ({})",
+            price.lookup_key,
+            price.price_id,
+            if price.created { "created" } else { "exists" }
+        );
+    }
+    if let Some(membership) = prices
+        .iter()
+        .find(|p| p.lookup_key == app::backend::catalog::MEMBERSHIP_LOOKUP_KEY)
+    {
+        println!("\nSTRIPE_MEMBERSHIP_PRICE_ID={}", membership.price_id);
+    }
+    Ok(())
 }
 
 async fn migrated_db(config: &Config) -> anyhow::Result<Db> {

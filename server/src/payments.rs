@@ -19,7 +19,8 @@ use crate::config::Config;
 pub const LIVE_STRIPE_JS: &str = "https://js.stripe.com/endive/stripe.js";
 /// Where the simulator is mounted.
 pub const SIM_MOUNT: &str = "/_sim/stripe";
-const SIM_SECRET_KEY: &str = "sk_test_aveli_simulated";
+/// The simulator's secret key (it accepts no other).
+pub const SIM_SECRET_KEY: &str = "sk_test_aveli_simulated";
 const SIM_PUBLISHABLE_KEY: &str = "pk_test_aveli_simulated";
 
 pub struct Payments {
@@ -122,4 +123,28 @@ fn simulator_secret(data_dir: &Path) -> anyhow::Result<SecretString> {
         .with_context(|| format!("cannot create the data directory {}", data_dir.display()))?;
     std::fs::write(&path, &secret).with_context(|| format!("cannot write {}", path.display()))?;
     Ok(SecretString::from(secret))
+}
+
+/// The gateway `server stripe-setup` uses: Stripe with the configured keys,
+/// or the simulator of a running server named by `STRIPE_API_BASE`.
+pub fn setup_gateway(config: &Config) -> anyhow::Result<StripeGateway> {
+    let stripe = &config.stripe;
+    let gateway_config = match (&stripe.secret_key, &stripe.api_base) {
+        (Some(key), base) => GatewayConfig::new(
+            key.clone(),
+            stripe.publishable_key.clone().unwrap_or_default(),
+            base.clone(),
+        ),
+        (None, Some(base)) => GatewayConfig::new(
+            SecretString::from(SIM_SECRET_KEY),
+            SIM_PUBLISHABLE_KEY.into(),
+            Some(base.clone()),
+        ),
+        (None, None) => anyhow::bail!(
+            "payments are simulated: the running server creates its membership price itself. \
+             To set up a simulator anyway, point STRIPE_API_BASE at it \
+             (e.g. http://127.0.0.1:3000/_sim/stripe/)"
+        ),
+    };
+    Ok(StripeGateway::new(gateway_config)?)
 }

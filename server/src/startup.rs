@@ -89,6 +89,7 @@ impl Application {
                 hold_secs: config.hold_minutes * 60,
                 cancellation_window_secs: config.cancellation_window_hours * 3_600,
                 statement_descriptor_suffix: config.stripe.statement_descriptor_suffix.clone(),
+                membership_price_id: config.stripe.membership_price_id.clone(),
             },
         );
         if let Some(simulator) = &payments.simulator {

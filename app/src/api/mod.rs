@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod checkout;
 pub mod locale;
+pub mod membership;
 pub mod payouts;
 pub mod sessions;
 pub mod studio;

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod auth_session;
+pub mod catalog;
 pub mod checkout;
 pub mod connect;
 pub mod db;
@@ -12,6 +13,7 @@ pub mod error;
 pub mod holds;
 pub mod ics;
 pub mod mailer;
+pub mod membership;
 pub mod orders;
 pub mod outbox;
 pub mod password;

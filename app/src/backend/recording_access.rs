@@ -30,7 +30,9 @@ impl RecordingAccess {
                 .fetch_optional(state.db.pool())
                 .await?;
         let member: Option<String> = sqlx::query_scalar(
-            "SELECT id FROM memberships WHERE user_id = $1 AND status IN ('active', 'trialing') \
+            // The same rule as `model::membership::grants_access`.
+            "SELECT id FROM memberships WHERE user_id = $1 \
+             AND status IN ('active', 'trialing', 'past_due') \
              AND (current_period_end IS NULL OR current_period_end > $2)",
         )
         .bind(&user.id)

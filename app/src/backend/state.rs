@@ -34,6 +34,9 @@ pub struct Settings {
     pub cancellation_window_secs: i64,
     /// What card statements show after the platform's name.
     pub statement_descriptor_suffix: String,
+    /// `STRIPE_MEMBERSHIP_PRICE_ID`; unset, the catalogue's price is used
+    /// (created on demand: the simulator's case).
+    pub membership_price_id: Option<String>,
 }
 
 impl AppState {

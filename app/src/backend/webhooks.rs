@@ -9,7 +9,7 @@ use stripe_webhook::{Event, EventObject};
 use crate::backend::db::DbKind;
 use crate::backend::payment_events::{self, Applied, FollowUp};
 use crate::backend::stripe::gateway::ConnectAccount;
-use crate::backend::{connect, now, refunds, AppState};
+use crate::backend::{connect, membership, now, refunds, AppState};
 
 /// What became of one delivery (also the metrics label).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +57,7 @@ pub async fn handle(state: &AppState, event: Event) -> anyhow::Result<Outcome> {
         &mut tx,
         state.db.kind(),
         &state.settings.public_url,
+        event.created,
         event.data.object,
     )
     .await?;
@@ -108,9 +109,21 @@ async fn dispatch(
     tx: &mut Transaction<'_, Any>,
     kind: DbKind,
     public_url: &str,
+    created: i64,
     object: EventObject,
 ) -> anyhow::Result<(Outcome, FollowUp)> {
     Ok(match object {
+        EventObject::CustomerSubscriptionCreated(sub)
+        | EventObject::CustomerSubscriptionUpdated(sub)
+        | EventObject::CustomerSubscriptionDeleted(sub) => {
+            from_flag(membership::apply_subscription(tx, &sub, created).await?)
+        }
+        EventObject::InvoicePaid(invoice) => {
+            from_flag(membership::apply_invoice(tx, &invoice, true, created).await?)
+        }
+        EventObject::InvoicePaymentFailed(invoice) => {
+            from_flag(membership::apply_invoice(tx, &invoice, false, created).await?)
+        }
         EventObject::PaymentIntentSucceeded(pi) => {
             from_applied(payment_events::succeeded(tx, kind, public_url, &pi).await?)
         }

@@ -5,6 +5,7 @@ pub mod account;
 pub mod calendar;
 pub mod error;
 pub mod locale;
+pub mod membership;
 pub mod moon;
 pub mod order;
 pub mod payouts;

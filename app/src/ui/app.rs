@@ -12,9 +12,9 @@ use crate::ui::i18n_context::{initial_locale, use_i18n, I18n};
 use crate::ui::nav::Nav;
 use crate::ui::pages::{
     account::AccountPage, bookings::BookingsPage, error::ErrorPage, home::HomePage,
-    landing::LandingPage, login::LoginPage, not_found::NotFoundPage, payment_test::PaymentTestPage,
-    payouts::PayoutsPage, receipt::ReceiptPage, session::SessionPage, signup::SignupPage,
-    studio::StudioPage,
+    landing::LandingPage, login::LoginPage, membership::MembershipPage, not_found::NotFoundPage,
+    payment_test::PaymentTestPage, payouts::PayoutsPage, receipt::ReceiptPage,
+    session::SessionPage, signup::SignupPage, studio::StudioPage,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -104,6 +104,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                         <Route path=path!("/home") view=HomePage ssr=SsrMode::Async />
                         <Route path=path!("/studio") view=StudioPage />
+                        <Route path=path!("/membership") view=MembershipPage ssr=SsrMode::Async />
                         <Route path=path!("/studio/payouts") view=PayoutsPage ssr=SsrMode::Async />
                         <Route path=path!("/studio/payment-test") view=PaymentTestPage />
                         <Route path=path!("/sessions/:id") view=SessionPage />

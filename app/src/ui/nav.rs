@@ -40,6 +40,7 @@ pub fn Nav() -> impl IntoView {
                         }
                     >
                         <A href="/home">{move || i18n.t().nav_home}</A>
+                        <A href="/membership">{move || i18n.t().nav_membership}</A>
                         <A href="/bookings">{move || i18n.t().nav_bookings}</A>
                         <Show when=is_teacher>
                             <A href="/studio">{move || i18n.t().nav_studio}</A>

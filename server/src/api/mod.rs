@@ -10,6 +10,7 @@ pub mod connect;
 pub mod error;
 pub mod json;
 pub mod me;
+pub mod membership;
 pub mod moon;
 pub mod orders;
 pub mod sessions;
@@ -66,6 +67,10 @@ where
         .routes(routes!(connect::onboarding::start_onboarding))
         .routes(routes!(connect::status::status))
         .routes(routes!(checkout::session::start))
+        .routes(routes!(checkout::subscription::start))
+        .routes(routes!(membership::status::status))
+        .routes(routes!(membership::cancel::cancel))
+        .routes(routes!(membership::cancel::resume))
         .routes(routes!(orders::get_order))
         .routes(routes!(bookings::list::list))
         .routes(routes!(bookings::cancel::cancel))

@@ -15,7 +15,8 @@ use crate::idempotency::{fingerprint, lookup, IdemEntry, Lookup};
 use crate::ids::new_id;
 use crate::state::{lock, State as Store};
 use crate::{
-    accounts, billing, charges, customers, events, payment_intents, test_helpers, Inner, Simulator,
+    accounts, billing, charges, customers, events, payment_intents, renewals, setup_intents,
+    test_helpers, Inner, Simulator,
 };
 
 /// Per-request context handed to endpoints.
@@ -36,8 +37,8 @@ impl Ctx<'_> {
 
 fn browser_pi<'a>(method: &Method, segs: &[&'a str]) -> Option<&'a str> {
     match (method.as_str(), segs) {
-        ("GET", ["payment_intents", id]) => Some(id),
-        ("POST", ["payment_intents", id, "confirm" | "authenticate"]) => Some(id),
+        ("GET", ["payment_intents" | "setup_intents", id]) => Some(id),
+        ("POST", ["payment_intents" | "setup_intents", id, "confirm" | "authenticate"]) => Some(id),
         _ => None,
     }
 }
@@ -64,10 +65,15 @@ pub async fn handle(
         &headers,
         &params,
         browser_pi(&method, &segs),
-        |pi| {
-            lock(&inner.state)
-                .payment_intents
-                .get(pi)
+        |id| {
+            let st = lock(&inner.state);
+            let intents = if id.starts_with("seti_") {
+                &st.setup_intents
+            } else {
+                &st.payment_intents
+            };
+            intents
+                .get(id)
                 .and_then(|p| p["client_secret"].as_str().map(str::to_string))
         },
     ) {
@@ -197,9 +203,17 @@ fn dispatch(
         ("POST", ["subscriptions", id]) => billing::update_subscription(ctx, st, id),
         ("DELETE", ["subscriptions", id]) => billing::cancel_subscription(ctx, st, id),
         ("GET", ["invoices", id]) => billing::retrieve_invoice(ctx, st, id),
+        ("POST", ["invoices", id, "pay"]) => renewals::pay_invoice(ctx, st, id),
+
+        ("GET", ["setup_intents", id]) => setup_intents::retrieve(st, id),
+        ("POST", ["setup_intents", id, "confirm"]) => setup_intents::confirm(ctx, st, id),
+        ("POST", ["setup_intents", id, "authenticate"]) => setup_intents::authenticate(ctx, st, id),
 
         ("POST", ["test_helpers", "accounts", id, "onboard"]) => {
             accounts::onboard(ctx.inner, st, &ctx.req, id, None)
+        }
+        ("POST", ["test_helpers", "subscriptions", id, "advance"]) => {
+            renewals::advance(ctx, st, id)
         }
         ("POST", ["test_helpers", "faults"]) => test_helpers::add_fault(ctx, st),
         ("DELETE", ["test_helpers", "faults"]) => Ok(test_helpers::clear_faults(st)),

@@ -1,5 +1,5 @@
 //! API authentication: the secret key (Bearer or Basic), or on the browser endpoints the
-//! publishable key plus the PaymentIntent's client_secret.
+//! publishable key plus the PaymentIntent's (or SetupIntent's) client_secret.
 
 use axum::http::HeaderMap;
 use base64::Engine;
@@ -65,8 +65,9 @@ fn invalid_key(key: &str) -> ApiError {
     ApiError::unauthorized(&format!("Invalid API Key provided: {}", mask(key)))
 }
 
-/// Checks a request. `browser_pi` is the PaymentIntent id when the endpoint is one of the
-/// browser endpoints; `client_secret_of` looks up that intent's client_secret.
+/// Checks a request. `browser_pi` is the PaymentIntent (`pi_…`) or SetupIntent (`seti_…`) id
+/// when the endpoint is one of the browser endpoints; `client_secret_of` looks up that
+/// intent's client_secret.
 pub fn check(
     config: &SimConfig,
     headers: &HeaderMap,
@@ -90,6 +91,7 @@ pub fn check(
             let actual = client_secret_of(pi);
             match (given, actual) {
                 (Some(g), Some(a)) if g == a => Ok(Caller::Browser),
+                _ if pi.starts_with("seti_") => Err(ApiError::not_found("setup_intent", pi)),
                 _ => Err(ApiError::not_found("payment_intent", pi)),
             }
         }

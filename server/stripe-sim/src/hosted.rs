@@ -11,7 +11,7 @@ use crate::events::ReqInfo;
 use crate::form::{decode, Params};
 use crate::ids::now;
 use crate::state::{lock, Method};
-use crate::{accounts, payment_intents, Simulator};
+use crate::{accounts, payment_intents, setup_intents, Simulator};
 
 const V3_JS: &str = include_str!("../assets/v3.js");
 
@@ -226,7 +226,12 @@ fn with_query(url: &str, pairs: &[(&str, &str)]) -> String {
 /// Looks up an intent by id + client_secret.
 fn intent_for(sim: &Simulator, pi: &str, client_secret: &str) -> Option<Value> {
     let st = lock(&sim.inner.state);
-    st.payment_intents
+    let intents = if pi.starts_with("seti_") {
+        &st.setup_intents
+    } else {
+        &st.payment_intents
+    };
+    intents
         .get(pi)
         .filter(|p| !client_secret.is_empty() && p["client_secret"] == client_secret)
         .cloned()
@@ -327,7 +332,8 @@ pub async fn redirect_submit(
 // ---------------------------------------------------------------- 3-D Secure
 
 /// `GET /3ds/{pi}?client_secret=...`: a plain challenge page (the Stripe.js stand-in shows
-/// its own dialog and calls `/v1/payment_intents/{id}/authenticate` instead).
+/// its own dialog and calls `/v1/payment_intents/{id}/authenticate` instead). Also serves
+/// SetupIntents (`/3ds/seti_…`).
 pub async fn three_ds_page(
     State(sim): State<Simulator>,
     Path(pi_id): Path<String>,
@@ -366,9 +372,30 @@ pub async fn three_ds_submit(
     let complete = form.str_of("outcome") == Some("complete");
     let result = {
         let mut st = lock(&sim.inner.state);
-        payment_intents::finish_three_ds(&sim.inner, &mut st, &ReqInfo::default(), &pi_id, complete)
+        if pi_id.starts_with("seti_") {
+            setup_intents::finish_three_ds(
+                &sim.inner,
+                &mut st,
+                &ReqInfo::default(),
+                &pi_id,
+                complete,
+            )
+        } else {
+            payment_intents::finish_three_ds(
+                &sim.inner,
+                &mut st,
+                &ReqInfo::default(),
+                &pi_id,
+                complete,
+            )
+        }
     };
     match result {
+        Ok(pi) if pi["status"] == "succeeded" && pi_id.starts_with("seti_") => page(
+            StatusCode::OK,
+            "Authentication complete",
+            "<p>Your card is saved. You can close this window.</p>",
+        ),
         Ok(pi) if pi["status"] == "succeeded" => page(
             StatusCode::OK,
             "Authentication complete",

@@ -20,6 +20,8 @@ mod hosted;
 mod idempotency;
 mod ids;
 mod payment_intents;
+mod renewals;
+mod setup_intents;
 mod state;
 mod test_helpers;
 mod webhooks;

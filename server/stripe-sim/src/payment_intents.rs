@@ -64,13 +64,14 @@ pub struct Decline {
     pub message: &'static str,
 }
 
-enum CardOutcome {
+/// What a test card does when it is charged or set up.
+pub enum CardOutcome {
     Succeed,
     Decline(Decline),
     ThreeDs,
 }
 
-fn card_outcome(number: &str) -> CardOutcome {
+pub fn card_outcome(number: &str) -> CardOutcome {
     let d = |code, decline_code, message| {
         CardOutcome::Decline(Decline {
             code,
@@ -387,7 +388,8 @@ pub fn retrieve(st: &State, id: &str) -> Result<Value, ApiError> {
         .ok_or_else(|| ApiError::not_found("payment_intent", id))
 }
 
-fn resolve_pm(st: &State, pm: &str) -> Result<Method, ApiError> {
+/// A `pm_card_*` test id or a payment method created from `payment_method_data`.
+pub fn resolve_pm(st: &State, pm: &str) -> Result<Method, ApiError> {
     if let Some(number) = test_pm(pm) {
         return Ok(Method::Card(Card {
             number: number.to_string(),
@@ -401,14 +403,25 @@ fn resolve_pm(st: &State, pm: &str) -> Result<Method, ApiError> {
         .ok_or_else(|| ApiError::missing_ref("PaymentMethod", pm, "payment_method"))
 }
 
-fn card_error_for(pi: &Value, code: &str, message: &str, param: &str) -> ApiError {
-    ApiError::card(code, None, message)
-        .with("param", param)
-        .with("payment_intent", pi.clone())
+/// A card validation error carrying the intent (`payment_intent` or `setup_intent`).
+struct Intent<'a> {
+    key: &'a str,
+    object: &'a Value,
 }
 
-/// Parses `payment_method_data` into a method (validating the card like Stripe.js would).
-fn parse_pmd(p: &Value, pi: &Value) -> Result<Method, ApiError> {
+fn card_error_for(pi: &Intent<'_>, code: &str, message: &str, param: &str) -> ApiError {
+    ApiError::card(code, None, message)
+        .with("param", param)
+        .with(pi.key, pi.object.clone())
+}
+
+/// Parses `payment_method_data` into a method (validating the card like Stripe.js would);
+/// errors carry the intent under `intent_key` (`payment_intent` or `setup_intent`).
+pub fn parse_pmd(p: &Value, intent_key: &str, intent: &Value) -> Result<Method, ApiError> {
+    let pi = &Intent {
+        key: intent_key,
+        object: intent,
+    };
     let type_ = p.req_str("payment_method_data.type")?;
     match type_ {
         "card" => {
@@ -523,7 +536,7 @@ pub fn confirm(ctx: &Ctx<'_>, st: &mut State, id: &str) -> Result<Value, ApiErro
     let (pm_id, method) = if let Some(pm) = p.str_of("payment_method") {
         (pm.to_string(), resolve_pm(st, pm)?)
     } else if p.get("payment_method_data").is_some() {
-        let method = parse_pmd(p, &pi)?;
+        let method = parse_pmd(p, "payment_intent", &pi)?;
         let pm_id = new_id("pm");
         st.payment_methods.insert(pm_id.clone(), method.clone());
         (pm_id, method)
@@ -675,7 +688,7 @@ pub fn succeed(
         emit(inner, st, req, "transfer.created", &tr, None, None);
     }
     if let Some(invoice_id) = st.pi_invoice.get(id).cloned() {
-        billing::invoice_paid(inner, st, req, &invoice_id, pm_id);
+        billing::invoice_paid(inner, st, req, &invoice_id, id, pm_id);
     }
     pi
 }

@@ -100,6 +100,10 @@ pub struct State {
     pub payment_methods: HashMap<String, Method>,
     /// PaymentIntent id → invoice id (subscription invoices).
     pub pi_invoice: HashMap<String, String>,
+    /// SetupIntents (`seti_…`), e.g. a trialing subscription's `pending_setup_intent`.
+    pub setup_intents: HashMap<String, Value>,
+    /// SetupIntent id → the subscription whose `pending_setup_intent` it is.
+    pub seti_subscription: HashMap<String, String>,
     pub idempotency: HashMap<String, IdemEntry>,
     pub faults: Vec<Fault>,
 }

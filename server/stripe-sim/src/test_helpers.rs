@@ -1,4 +1,49 @@
-//! `/v1/test_helpers/faults`.
+//! Test helpers under `/v1/test_helpers/` (secret key only; not part of Stripe's API unless
+//! noted). The handlers of most live next to what they drive; this module holds the fault
+//! queue and documents them all.
+//!
+//! - `POST /v1/test_helpers/accounts/{id}/onboard`: completes Connect onboarding at once
+//!   (emits `account.updated`); returns the Account.
+//! - `POST /v1/test_helpers/faults` (`kind=500|429|timeout`, `count`, `path`, `delay_ms`) /
+//!   `DELETE /v1/test_helpers/faults`: injected API faults (here).
+//! - `POST|DELETE /v1/test_helpers/webhooks/faults`, `GET /v1/test_helpers/webhooks/deliveries`,
+//!   `GET /v1/test_helpers/webhooks/idle`: webhook delivery faults and inspection.
+//!
+//! ## `POST /v1/test_helpers/subscriptions/{id}/advance`
+//!
+//! Stands in for a Stripe test clock advanced to the end of the subscription's current
+//! period. Parameters: `outcome=succeed|fail` (default `succeed`), `expand[]` (as on
+//! `GET /v1/subscriptions/{id}`). Returns the Subscription.
+//!
+//! - `canceled` / `incomplete_expired` → 400 `subscription_canceled`; `incomplete` (first
+//!   invoice never paid) → 400 `subscription_unexpected_state`.
+//! - `cancel_at_period_end=true` (or `cancel_at` ≤ the period end): the subscription ends
+//!   instead of renewing: `status: canceled`, `ended_at` = the period end (`canceled_at`
+//!   stays the time the cancellation was requested); emits `customer.subscription.deleted`.
+//!   No invoice.
+//! - Otherwise every item moves to the next period: `current_period_start` = the old
+//!   `current_period_end`, `current_period_end` = that + the price's interval × interval_count
+//!   (calendar months/years). A `trialing` subscription leaves its trial this way (its period
+//!   was the trial). A new Invoice `in_…` (`billing_reason: subscription_cycle`, `created` =
+//!   the clock's time, lines for the new period, `period_start`/`period_end` = the period that
+//!   ended, `confirmation_secret` and `payments` backed by a new PaymentIntent) becomes the
+//!   `latest_invoice`; events `invoice.created`, `invoice.finalized`,
+//!   `payment_intent.created`, then the off-session charge of the default payment method (the
+//!   subscription's `default_payment_method`, else the customer's
+//!   `invoice_settings.default_payment_method`):
+//!   - `succeed` with a card on file that succeeds: `charge.succeeded`,
+//!     `payment_intent.succeeded`, `invoice.paid`, `invoice.payment_succeeded`; status
+//!     `active`.
+//!   - `fail`, no card on file, a declining test card, or a 3-D Secure card (off-session:
+//!     `authentication_required`): `charge.failed` + `payment_intent.payment_failed` (when
+//!     there was a card), `invoice.payment_failed`; status `past_due`. The invoice stays `open`:
+//!     confirming its `confirmation_secret` (`GET /v1/invoices/{id}?expand[]=confirmation_secret`)
+//!     with a good card, or `POST /v1/invoices/{id}/pay`, pays it (`invoice.paid`,
+//!     `invoice.payment_succeeded`, and `customer.subscription.updated` back to `active`).
+//!   - then `customer.subscription.updated` with `previous_attributes` `items` (the old
+//!     periods), `latest_invoice` and, when it changed, `status`.
+//!
+//! A 0 total (a free price) is paid at once without a PaymentIntent.
 
 use serde_json::{json, Value};
 

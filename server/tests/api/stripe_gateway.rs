@@ -343,3 +343,37 @@ async fn failures_are_sorted_into_what_callers_can_act_on() {
     assert_eq!(after.state, PaymentIntentState::RequiresPaymentMethod);
     assert_eq!(after.last_error.as_deref(), Some("Your card was declined."));
 }
+
+#[tokio::test]
+async fn stripe_setup_twice_creates_nothing_new_the_second_time() {
+    let app = spawn_app(Backend::Sqlite).await;
+    // The gateway `server stripe-setup` builds from its configuration.
+    let base = app.sim_url("/");
+    let config = server::config::Config::from_lookup(|key| match key {
+        "STRIPE_API_BASE" => Some(base.clone()),
+        _ => None,
+    })
+    .expect("config");
+    let stripe = server::payments::setup_gateway(&config).expect("gateway");
+
+    let first = app::backend::catalog::set_up(&stripe).await.expect("setup");
+    assert_eq!(first.len(), app::backend::catalog::PRICES.len());
+    assert!(first
+        .iter()
+        .all(|p| p.created && p.price_id.starts_with("price_")));
+    let second = app::backend::catalog::set_up(&stripe)
+        .await
+        .expect("setup again");
+    assert!(second.iter().all(|p| !p.created), "{second:?}");
+    let ids = |list: &[app::backend::catalog::SetUpPrice]| {
+        list.iter().map(|p| p.price_id.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&first), ids(&second));
+
+    // Without keys and without a simulator to talk to, it says what to do.
+    let bare = server::config::Config::from_lookup(|_| None).expect("config");
+    let err = server::payments::setup_gateway(&bare)
+        .err()
+        .expect("refused");
+    assert!(err.to_string().contains("STRIPE_API_BASE"), "{err}");
+}

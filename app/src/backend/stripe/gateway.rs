@@ -15,7 +15,7 @@ use secrecy::{ExposeSecret, SecretString};
 use stripe::{IdempotencyKey, RequestStrategy, StripeError, StripeRequest};
 
 pub use accounts::ConnectAccount;
-pub use billing::{CreatedSubscription, PriceSpec};
+pub use billing::{period_end, CreatedSubscription, PriceSpec};
 pub use payments::{DestinationCharge, PaymentIntentInfo, PaymentIntentState, RefundInfo};
 
 /// What the gateway needs from the configuration.

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
 use crate::api::accounts::current_user;
+use crate::api::membership::{my_membership, SetMembershipCancel};
 use crate::model::User;
 use crate::ui::app::use_auth;
 use crate::ui::i18n_context::use_i18n;
@@ -82,6 +83,64 @@ fn AccountDetails(user: User) -> impl IntoView {
                     </button>
                 </ActionForm>
             </Show>
+        </section>
+        <MembershipSection />
+    }
+}
+
+/// The membership: its status, and cancel at period end / resume.
+#[component]
+fn MembershipSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let change = ServerAction::<SetMembershipCancel>::new();
+    let membership = Resource::new(move || change.version().get(), |_| my_membership());
+    let error = move || {
+        change
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| e.message)
+    };
+    view! {
+        <section class="glass" aria-labelledby="account-membership-title">
+            <h2 id="account-membership-title">{move || i18n.t().membership_status}</h2>
+            {move || error().map(|message| view! { <p class="alert alert-error" role="alert">{message}</p> })}
+            <Suspense fallback=move || view! { <p class="skeleton">{move || i18n.t().loading}</p> }>
+                {move || {
+                    membership.get().map(|result| match result {
+                        Ok(view) if view.status != "none" && view.status != "canceled" => {
+                            let until = view
+                                .current_period_end
+                                .map(|at| at.format("%Y-%m-%d").to_string())
+                                .unwrap_or_default();
+                            let ending = view.cancel_at_period_end;
+                            let member = view.is_member;
+                            view! {
+                                <p data-testid="account-membership">
+                                    {view.status.clone()} " · "
+                                    {move || if ending { i18n.t().membership_ends } else { i18n.t().membership_until }}
+                                    " " {until}
+                                </p>
+                                <Show when=move || member>
+                                    <ActionForm action=change attr:class="form">
+                                        <input type="hidden" name="cancel" value=(!ending).to_string() />
+                                        <button type="submit" class="btn btn-ghost">
+                                            {move || if ending { i18n.t().membership_resume } else { i18n.t().membership_cancel }}
+                                        </button>
+                                    </ActionForm>
+                                </Show>
+                            }
+                                .into_any()
+                        }
+                        Ok(_) => view! {
+                            <p class="muted">{move || i18n.t().membership_none}</p>
+                            <a href="/membership">{move || i18n.t().membership_join}</a>
+                        }
+                            .into_any(),
+                        Err(err) => view! { <p class="alert alert-error" role="alert">{err.message}</p> }.into_any(),
+                    })
+                }}
+            </Suspense>
         </section>
     }
 }

@@ -6,6 +6,7 @@ pub mod error;
 pub mod home;
 pub mod landing;
 pub mod login;
+pub mod membership;
 pub mod not_found;
 pub mod payment_test;
 pub mod payouts;

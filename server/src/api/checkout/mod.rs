@@ -1,3 +1,4 @@
 //! `/api/v1/checkout/*`: starting a purchase.
 
 pub mod session;
+pub mod subscription;

@@ -5,12 +5,14 @@ use std::collections::HashMap;
 use stripe_billing::subscription::{
     CancelSubscription, CreateSubscription, CreateSubscriptionItems,
     CreateSubscriptionPaymentBehavior, CreateSubscriptionPaymentSettings,
-    CreateSubscriptionPaymentSettingsSaveDefaultPaymentMethod,
+    CreateSubscriptionPaymentSettingsSaveDefaultPaymentMethod, RetrieveSubscription,
+    UpdateSubscription,
 };
 use stripe_product::price::{
     CreatePrice, CreatePriceRecurring, CreatePriceRecurringInterval, ListPrice,
 };
 use stripe_product::product::CreateProduct;
+use stripe_shared::Subscription;
 use stripe_types::Expandable;
 
 use super::payments::currency;
@@ -24,8 +26,33 @@ pub struct CreatedSubscription {
     /// The client secret the Payment Element confirms the first invoice with
     /// (in API 2026-09-30.endive the invoice's `confirmation_secret`).
     pub client_secret: Option<String>,
-    /// End of the first period (on the subscription items in this API version).
+    /// End of the current period (on the subscription items in this API version).
     pub current_period_end: Option<i64>,
+    pub cancel_at_period_end: bool,
+}
+
+impl From<&Subscription> for CreatedSubscription {
+    fn from(sub: &Subscription) -> Self {
+        let client_secret = match &sub.latest_invoice {
+            Some(Expandable::Object(invoice)) => invoice
+                .confirmation_secret
+                .as_ref()
+                .map(|secret| secret.client_secret.clone()),
+            _ => None,
+        };
+        CreatedSubscription {
+            id: sub.id.as_str().to_owned(),
+            status: sub.status.as_str().to_owned(),
+            client_secret,
+            current_period_end: period_end(sub),
+            cancel_at_period_end: sub.cancel_at_period_end,
+        }
+    }
+}
+
+/// The end of the paid period: on the items in this API version.
+pub fn period_end(sub: &Subscription) -> Option<i64> {
+    sub.items.data.iter().map(|i| i.current_period_end).max()
 }
 
 /// A price identified by its lookup key, created if missing.
@@ -64,19 +91,33 @@ impl StripeGateway {
         let sub = self
             .send("create subscription", &request, Some(key))
             .await?;
-        let client_secret = match &sub.latest_invoice {
-            Some(Expandable::Object(invoice)) => invoice
-                .confirmation_secret
-                .as_ref()
-                .map(|secret| secret.client_secret.clone()),
-            _ => None,
-        };
-        Ok(CreatedSubscription {
-            id: sub.id.as_str().to_owned(),
-            status: sub.status.as_str().to_owned(),
-            client_secret,
-            current_period_end: sub.items.data.iter().map(|i| i.current_period_end).max(),
-        })
+        Ok(CreatedSubscription::from(&sub))
+    }
+
+    /// A subscription with its latest invoice's confirmation secret (to
+    /// resume paying a subscription that is still incomplete).
+    pub async fn retrieve_subscription(
+        &self,
+        id: &str,
+    ) -> Result<CreatedSubscription, GatewayError> {
+        let request = RetrieveSubscription::new(id)
+            .expand(vec!["latest_invoice.confirmation_secret".to_owned()]);
+        let sub = self.send("retrieve subscription", &request, None).await?;
+        Ok(CreatedSubscription::from(&sub))
+    }
+
+    /// Cancels at the end of the paid period (`true`) or takes that back.
+    pub async fn set_cancel_at_period_end(
+        &self,
+        id: &str,
+        cancel: bool,
+    ) -> Result<CreatedSubscription, GatewayError> {
+        let request = UpdateSubscription::new(id).cancel_at_period_end(cancel);
+        let key = format!("{id}-cancel-at-period-end-{}", super::fresh_key());
+        let sub = self
+            .send("update subscription", &request, Some(&key))
+            .await?;
+        Ok(CreatedSubscription::from(&sub))
     }
 
     /// Cancels a subscription at once.

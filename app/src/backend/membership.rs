@@ -1,0 +1,354 @@
+//! Membership on Stripe Billing: one subscription per user, paid in the
+//! Payment Element (the first invoice's confirmation secret), kept current
+//! by webhooks that never move it backwards (the newest event wins).
+
+use sqlx::{Any, Row, Transaction};
+use stripe_shared::{Invoice, Subscription};
+use stripe_types::Expandable;
+
+use crate::backend::accounts::{self, AccountError};
+use crate::backend::stripe::gateway::period_end;
+use crate::backend::stripe::GatewayError;
+use crate::backend::{catalog, error, new_id, now, AppState, RequestContext};
+use crate::i18n::strings;
+use crate::model::membership::{grants_access, MembershipView, SubscriptionStarted};
+use crate::model::{AppError, ErrorCode, Locale};
+
+use crate::model::membership::{AMOUNT_CENTS, CURRENCY};
+
+#[derive(Debug, thiserror::Error)]
+pub enum MembershipError {
+    #[error("not signed in")]
+    Unauthorized,
+    #[error("no membership")]
+    NotFound,
+    #[error("Stripe is unavailable")]
+    StripeUnavailable,
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for MembershipError {
+    fn from(err: sqlx::Error) -> Self {
+        MembershipError::Unexpected(anyhow::Error::new(err).context("database"))
+    }
+}
+
+impl From<AccountError> for MembershipError {
+    fn from(err: AccountError) -> Self {
+        match err {
+            AccountError::Unauthorized => MembershipError::Unauthorized,
+            other => MembershipError::Unexpected(anyhow::Error::new(other)),
+        }
+    }
+}
+
+impl From<GatewayError> for MembershipError {
+    fn from(err: GatewayError) -> Self {
+        match err {
+            GatewayError::Unavailable(_) => MembershipError::StripeUnavailable,
+            other => MembershipError::Unexpected(anyhow::Error::new(other)),
+        }
+    }
+}
+
+impl MembershipError {
+    pub fn to_app_error(&self, locale: Locale) -> AppError {
+        let s = strings(locale);
+        match self {
+            MembershipError::Unauthorized => {
+                AppError::new(ErrorCode::Unauthorized, s.err_unauthorized)
+            }
+            MembershipError::NotFound => AppError::new(ErrorCode::NotFound, s.err_not_found),
+            MembershipError::StripeUnavailable => {
+                AppError::new(ErrorCode::Unavailable, s.err_stripe_unavailable)
+            }
+            MembershipError::Unexpected(err) => error::internal(err, locale),
+        }
+    }
+}
+
+/// The configured price, or (simulated mode) the catalogue's, created on demand.
+async fn price_id(state: &AppState) -> Result<String, MembershipError> {
+    if let Some(id) = &state.settings.membership_price_id {
+        return Ok(id.clone());
+    }
+    let spec = catalog::PRICES
+        .iter()
+        .find(|p| p.lookup_key == catalog::MEMBERSHIP_LOOKUP_KEY)
+        .ok_or_else(|| anyhow::anyhow!("the catalogue has no membership price"))?;
+    Ok(state.stripe.ensure_price(spec).await?.0)
+}
+
+/// The user's Stripe Customer, created once and stored on the user.
+async fn customer_id(
+    state: &AppState,
+    user: &crate::model::User,
+) -> Result<String, MembershipError> {
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT stripe_customer_id FROM users WHERE id = $1")
+            .bind(&user.id)
+            .fetch_one(state.db.pool())
+            .await?;
+    if let Some(id) = stored {
+        return Ok(id);
+    }
+    let id = state
+        .stripe
+        .create_customer(&user.id, &user.email, &user.display_name)
+        .await?;
+    sqlx::query("UPDATE users SET stripe_customer_id = $1, updated_at = $2 WHERE id = $3 AND stripe_customer_id IS NULL")
+        .bind(&id)
+        .bind(now())
+        .bind(&user.id)
+        .execute(state.db.pool())
+        .await?;
+    Ok(id)
+}
+
+struct Row_ {
+    id: String,
+    subscription: Option<String>,
+    status: String,
+    period_end: Option<i64>,
+    cancel_at_period_end: bool,
+}
+
+async fn row_of(state: &AppState, user_id: &str) -> Result<Option<Row_>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT id, stripe_subscription_id, status, current_period_end, cancel_at_period_end \
+         FROM memberships WHERE user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(state.db.pool())
+    .await?;
+    row.map(|row| {
+        Ok(Row_ {
+            id: row.try_get("id")?,
+            subscription: row.try_get("stripe_subscription_id")?,
+            status: row.try_get("status")?,
+            period_end: row.try_get("current_period_end")?,
+            cancel_at_period_end: row.try_get::<i64, _>("cancel_at_period_end")? == 1,
+        })
+    })
+    .transpose()
+}
+
+fn started(
+    state: &AppState,
+    id: String,
+    status: String,
+    client_secret: Option<String>,
+) -> SubscriptionStarted {
+    SubscriptionStarted {
+        subscription_id: id,
+        client_secret,
+        status,
+        publishable_key: state.stripe.publishable_key().to_owned(),
+        script_url: state.settings.stripe_js_url.clone(),
+        amount_cents: AMOUNT_CENTS,
+        currency: CURRENCY.into(),
+    }
+}
+
+/// Starts the membership, or returns the one under way (one per user).
+pub async fn subscribe(
+    state: &AppState,
+    ctx: &RequestContext,
+) -> Result<SubscriptionStarted, MembershipError> {
+    let user = accounts::require_user(state, ctx).await?;
+    let existing = row_of(state, &user.id).await?;
+    if let Some(Row_ {
+        subscription: Some(id),
+        status,
+        ..
+    }) = &existing
+    {
+        if !matches!(status.as_str(), "canceled" | "incomplete_expired") {
+            let sub = state.stripe.retrieve_subscription(id).await?;
+            let secret = (sub.status == "incomplete")
+                .then_some(sub.client_secret)
+                .flatten();
+            return Ok(started(state, sub.id, sub.status, secret));
+        }
+    }
+    let customer = customer_id(state, &user).await?;
+    let price = price_id(state).await?;
+    let at = now();
+    let row_id = match &existing {
+        Some(row) => row.id.clone(),
+        None => {
+            let id = new_id();
+            let inserted = sqlx::query(
+                "INSERT INTO memberships (id, user_id, status, created_at, updated_at) VALUES ($1, $2, 'incomplete', $3, $3)",
+            )
+            .bind(&id)
+            .bind(&user.id)
+            .bind(at)
+            .execute(state.db.pool())
+            .await;
+            match inserted {
+                Ok(_) => id,
+                // A concurrent first click made the row: use it.
+                Err(err) if crate::backend::db::is_unique_violation(&err) => {
+                    row_of(state, &user.id)
+                        .await?
+                        .map(|r| r.id)
+                        .ok_or(MembershipError::NotFound)?
+                }
+                Err(err) => return Err(err.into()),
+            }
+        }
+    };
+    // One subscription per membership attempt: the key names the row and its start.
+    let key = format!(
+        "membership-{row_id}-{}",
+        existing.as_ref().map_or(0, |r| r.period_end.unwrap_or(0))
+    );
+    let metadata = [
+        ("user_id".to_owned(), user.id.clone()),
+        ("membership_id".to_owned(), row_id.clone()),
+    ]
+    .into_iter()
+    .collect();
+    let sub = state
+        .stripe
+        .create_subscription(&customer, &price, metadata, &key)
+        .await?;
+    sqlx::query(
+        "UPDATE memberships SET stripe_subscription_id = $1, status = $2, current_period_end = $3, \
+         cancel_at_period_end = 0, status_event_at = NULL, updated_at = $4 WHERE id = $5",
+    )
+    .bind(&sub.id)
+    .bind(&sub.status)
+    .bind(sub.current_period_end)
+    .bind(now())
+    .bind(&row_id)
+    .execute(state.db.pool())
+    .await?;
+    tracing::info!(
+        user_id = user.id,
+        subscription = sub.id,
+        "membership started"
+    );
+    Ok(started(state, sub.id, sub.status, sub.client_secret))
+}
+
+/// The signed-in user's membership.
+pub async fn get(
+    state: &AppState,
+    ctx: &RequestContext,
+) -> Result<MembershipView, MembershipError> {
+    let user = accounts::require_user(state, ctx).await?;
+    let row = row_of(state, &user.id).await?;
+    Ok(match row {
+        Some(row) => MembershipView {
+            is_member: grants_access(&row.status, row.period_end, now()),
+            current_period_end: row
+                .period_end
+                .and_then(|s| chrono::DateTime::from_timestamp(s, 0)),
+            cancel_at_period_end: row.cancel_at_period_end,
+            status: row.status,
+            amount_cents: AMOUNT_CENTS,
+            currency: CURRENCY.into(),
+        },
+        None => MembershipView {
+            status: "none".into(),
+            is_member: false,
+            current_period_end: None,
+            cancel_at_period_end: false,
+            amount_cents: AMOUNT_CENTS,
+            currency: CURRENCY.into(),
+        },
+    })
+}
+
+/// Cancels at the end of the paid period (`true`), or resumes (`false`).
+pub async fn set_cancel(
+    state: &AppState,
+    ctx: &RequestContext,
+    cancel: bool,
+) -> Result<MembershipView, MembershipError> {
+    let user = accounts::require_user(state, ctx).await?;
+    let row = row_of(state, &user.id)
+        .await?
+        .ok_or(MembershipError::NotFound)?;
+    let subscription = row.subscription.ok_or(MembershipError::NotFound)?;
+    if matches!(row.status.as_str(), "canceled" | "incomplete_expired") {
+        return Err(MembershipError::NotFound);
+    }
+    let sub = state
+        .stripe
+        .set_cancel_at_period_end(&subscription, cancel)
+        .await?;
+    sqlx::query("UPDATE memberships SET cancel_at_period_end = $1, updated_at = $2 WHERE id = $3")
+        .bind(i64::from(sub.cancel_at_period_end))
+        .bind(now())
+        .bind(&row.id)
+        .execute(state.db.pool())
+        .await?;
+    get(state, ctx).await
+}
+
+/// `customer.subscription.created|updated|deleted`: status, period end and
+/// `cancel_at_period_end`, unless a newer event was applied already.
+pub async fn apply_subscription(
+    tx: &mut Transaction<'_, Any>,
+    sub: &Subscription,
+    event_created: i64,
+) -> anyhow::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE memberships SET status = $2, current_period_end = COALESCE($3, current_period_end), \
+         cancel_at_period_end = $4, status_event_at = $5, updated_at = $6 \
+         WHERE stripe_subscription_id = $1 AND (status_event_at IS NULL OR status_event_at <= $5)",
+    )
+    .bind(sub.id.as_str())
+    .bind(sub.status.as_str())
+    .bind(period_end(sub))
+    .bind(i64::from(sub.cancel_at_period_end))
+    .bind(event_created)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+fn subscription_of(invoice: &Invoice) -> Option<String> {
+    let parent = invoice.parent.as_ref()?.subscription_details.as_ref()?;
+    Some(match &parent.subscription {
+        Expandable::Id(id) => id.as_str().to_owned(),
+        Expandable::Object(sub) => sub.id.as_str().to_owned(),
+    })
+}
+
+/// `invoice.paid` → active until the period end; `invoice.payment_failed` →
+/// past_due (access continues until the paid period ends). A failed first
+/// invoice leaves the subscription `incomplete`, as Stripe does.
+pub async fn apply_invoice(
+    tx: &mut Transaction<'_, Any>,
+    invoice: &Invoice,
+    paid: bool,
+    event_created: i64,
+) -> anyhow::Result<bool> {
+    let Some(subscription) = subscription_of(invoice) else {
+        return Ok(false);
+    };
+    let status = if paid { "active" } else { "past_due" };
+    let period_end = invoice.lines.data.iter().map(|line| line.period.end).max();
+    let done = sqlx::query(
+        "UPDATE memberships SET status = $2, \
+         current_period_end = CASE WHEN $3 > COALESCE(current_period_end, 0) THEN $3 ELSE current_period_end END, \
+         status_event_at = $4, updated_at = $5 \
+         WHERE stripe_subscription_id = $1 AND status <> 'canceled' \
+         AND ($2 = 'active' OR status <> 'incomplete') \
+         AND (status_event_at IS NULL OR status_event_at <= $4)",
+    )
+    .bind(&subscription)
+    .bind(status)
+    .bind(period_end.unwrap_or(0))
+    .bind(event_created)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}

@@ -1,0 +1,254 @@
+//! Membership on Stripe Billing through HTTP against the simulator, on both
+//! databases: paying the first invoice, declines, one subscription per user,
+//! cancel and resume, and subscription events that never move it backwards.
+
+use serde_json::{json, Value};
+use stripe_webhook::Webhook;
+
+use crate::helpers::{spawn_app, Backend, TestApp, WEBHOOK_SECRET};
+use crate::on_both_databases;
+
+on_both_databases!(
+    paying_the_first_invoice_makes_a_member_and_a_second_attempt_returns_it,
+    a_declined_first_payment_stays_incomplete_until_a_retry_pays,
+    cancel_at_period_end_keeps_access_and_resume_takes_it_back,
+    stale_and_duplicated_subscription_events_never_move_it_backwards,
+);
+
+async fn json_of(response: reqwest::Response) -> Value {
+    response.json().await.expect("json")
+}
+
+async fn start(app: &TestApp, student: &reqwest::Client) -> Value {
+    let response = student
+        .post(app.url("/api/v1/checkout/subscription"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 200);
+    json_of(response).await
+}
+
+async fn membership(app: &TestApp, student: &reqwest::Client) -> Value {
+    json_of(
+        student
+            .get(app.url("/api/v1/membership"))
+            .send()
+            .await
+            .expect("request"),
+    )
+    .await
+}
+
+async fn pay(app: &TestApp, started: &Value, payment_method: &str) -> reqwest::Response {
+    let secret = started["client_secret"]
+        .as_str()
+        .expect("a confirmation secret");
+    let intent = secret.split("_secret_").next().expect("pi");
+    app.sim_post(
+        &format!("/v1/payment_intents/{intent}/confirm"),
+        &[("payment_method", payment_method)],
+    )
+    .await
+}
+
+async fn wait_for(app: &TestApp, student: &reqwest::Client, status: &str) -> Value {
+    app.eventually(|| async { membership(app, student).await["status"] == status })
+        .await;
+    membership(app, student).await
+}
+
+async fn paying_the_first_invoice_makes_a_member_and_a_second_attempt_returns_it(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let student = app.new_user().await;
+    assert_eq!(membership(&app, &student).await["status"], "none");
+    let started = start(&app, &student).await;
+    assert_eq!(started["status"], "incomplete");
+    assert!(started["subscription_id"]
+        .as_str()
+        .expect("id")
+        .starts_with("sub_"));
+    assert_eq!(
+        membership(&app, &student).await["is_member"],
+        false,
+        "not before paying"
+    );
+
+    let again = start(&app, &student).await;
+    assert_eq!(
+        again["subscription_id"], started["subscription_id"],
+        "one subscription per user"
+    );
+    assert_eq!(again["client_secret"], started["client_secret"]);
+
+    assert_eq!(pay(&app, &started, "pm_card_visa").await.status(), 200);
+    let member = wait_for(&app, &student, "active").await;
+    assert_eq!(member["is_member"], true);
+    assert!(member["current_period_end"].is_string());
+    let after = start(&app, &student).await;
+    assert_eq!(after["subscription_id"], started["subscription_id"]);
+    assert_eq!(after["client_secret"], Value::Null, "nothing left to pay");
+    let customers: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE stripe_customer_id IS NOT NULL")
+            .fetch_one(app.db.pool())
+            .await
+            .expect("count");
+    assert_eq!(customers, 1, "one Customer, stored on the user");
+    assert_eq!(
+        app.bare_client()
+            .post(app.url("/api/v1/checkout/subscription"))
+            .send()
+            .await
+            .expect("request")
+            .status(),
+        401
+    );
+}
+
+async fn a_declined_first_payment_stays_incomplete_until_a_retry_pays(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let student = app.new_user().await;
+    let started = start(&app, &student).await;
+    assert_eq!(
+        pay(&app, &started, "pm_card_chargeDeclined").await.status(),
+        402
+    );
+    // Let the invoice.payment_failed webhook arrive; it must not make it past_due.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let after = membership(&app, &student).await;
+    assert_eq!(after["status"], "incomplete");
+    assert_eq!(after["is_member"], false);
+    assert_eq!(pay(&app, &started, "pm_card_visa").await.status(), 200);
+    assert_eq!(wait_for(&app, &student, "active").await["is_member"], true);
+}
+
+async fn cancel_at_period_end_keeps_access_and_resume_takes_it_back(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let student = app.new_user().await;
+    let started = start(&app, &student).await;
+    pay(&app, &started, "pm_card_visa").await;
+    wait_for(&app, &student, "active").await;
+    let cancelled = json_of(
+        student
+            .post(app.url("/api/v1/membership/cancel"))
+            .send()
+            .await
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(cancelled["cancel_at_period_end"], true);
+    assert_eq!(
+        cancelled["is_member"], true,
+        "access continues until the period ends"
+    );
+    let resumed = json_of(
+        student
+            .post(app.url("/api/v1/membership/resume"))
+            .send()
+            .await
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(resumed["cancel_at_period_end"], false);
+    let stranger = app.new_user().await;
+    let nothing = stranger
+        .post(app.url("/api/v1/membership/cancel"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(nothing.status(), 404);
+}
+
+/// A `customer.subscription.updated` carrying the simulator's own
+/// subscription object with another status, as of `created`.
+async fn subscription_event(
+    app: &TestApp,
+    event_id: &str,
+    subscription: &str,
+    status: &str,
+    created: i64,
+) -> String {
+    let mut object: Value = app
+        .bare_client()
+        .get(app.sim_url(&format!("/v1/subscriptions/{subscription}")))
+        .bearer_auth(crate::helpers::SIM_SECRET_KEY)
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    object["status"] = json!(status);
+    json!({
+        "id": event_id,
+        "object": "event",
+        "api_version": "2026-09-30.endive",
+        "created": created,
+        "data": { "object": object },
+        "livemode": false,
+        "pending_webhooks": 1,
+        "request": { "id": null, "idempotency_key": null },
+        "type": "customer.subscription.updated",
+    })
+    .to_string()
+}
+
+async fn deliver(app: &TestApp, payload: &str) -> u16 {
+    let now = chrono::Utc::now().timestamp();
+    app.bare_client()
+        .post(app.url("/webhooks/stripe"))
+        .header(
+            "stripe-signature",
+            Webhook::generate_test_header(payload, WEBHOOK_SECRET, Some(now)),
+        )
+        .body(payload.to_owned())
+        .send()
+        .await
+        .expect("request")
+        .status()
+        .as_u16()
+}
+
+async fn stale_and_duplicated_subscription_events_never_move_it_backwards(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let student = app.new_user().await;
+    let started = start(&app, &student).await;
+    let subscription = started["subscription_id"].as_str().expect("id").to_owned();
+    pay(&app, &started, "pm_card_visa").await;
+    wait_for(&app, &student, "active").await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+
+    // An "incomplete" from before the payment arrives late: ignored.
+    let stale = subscription_event(
+        &app,
+        "evt_stale",
+        &subscription,
+        "incomplete",
+        chrono::Utc::now().timestamp() - 3_600,
+    )
+    .await;
+    assert_eq!(deliver(&app, &stale).await, 200);
+    assert_eq!(membership(&app, &student).await["status"], "active");
+
+    // A newer past_due applies; its duplicate and an older active do not undo it.
+    let later = chrono::Utc::now().timestamp() + 60;
+    let past_due = subscription_event(&app, "evt_past_due", &subscription, "past_due", later).await;
+    assert_eq!(deliver(&app, &past_due).await, 200);
+    assert_eq!(membership(&app, &student).await["status"], "past_due");
+    assert_eq!(deliver(&app, &past_due).await, 200);
+    let older_active = subscription_event(
+        &app,
+        "evt_older_active",
+        &subscription,
+        "active",
+        later - 30,
+    )
+    .await;
+    assert_eq!(deliver(&app, &older_active).await, 200);
+    let after = membership(&app, &student).await;
+    assert_eq!(after["status"], "past_due");
+    assert_eq!(
+        after["is_member"], true,
+        "past_due keeps access within the paid period"
+    );
+}
