@@ -45,9 +45,11 @@ impl Applied {
 
 struct OrderRow {
     id: String,
+    user_id: String,
     status: OrderStatus,
     hold_active: bool,
     slot_id: Option<String>,
+    course_id: Option<String>,
 }
 
 /// The order a PaymentIntent pays: by our metadata first (the webhook may
@@ -64,7 +66,7 @@ async fn order_for_intent(
     };
     let by_metadata = intent.metadata.get("order_id");
     let row = sqlx::query(&format!(
-        "SELECT id, status, hold_active, slot_id, stripe_payment_intent FROM orders \
+        "SELECT id, user_id, status, hold_active, slot_id, course_id, stripe_payment_intent FROM orders \
          WHERE id = $1 OR stripe_payment_intent = $2{lock}"
     ))
     .bind(by_metadata.map(String::as_str).unwrap_or(""))
@@ -81,9 +83,11 @@ async fn order_for_intent(
     let status: String = row.try_get("status")?;
     Ok(Some(OrderRow {
         id: row.try_get("id")?,
+        user_id: row.try_get("user_id")?,
         status: OrderStatus::parse(&status).with_context(|| format!("stored status {status}"))?,
         hold_active: row.try_get::<i64, _>("hold_active")? == 1,
         slot_id: row.try_get("slot_id")?,
+        course_id: row.try_get("course_id")?,
     }))
 }
 
@@ -103,6 +107,34 @@ pub async fn succeeded(
     }
     let at = now();
     let method = intent.payment_method_types.first().cloned();
+    if let Some(course_id) = &order.course_id {
+        // A course has no seats: the payment enrols the student.
+        sqlx::query(
+            "UPDATE orders SET status = 'paid', paid_at = $2, failure_reason = NULL, \
+             stripe_payment_intent = $3, payment_method = COALESCE(payment_method, $4), updated_at = $2 \
+             WHERE id = $1",
+        )
+        .bind(&order.id)
+        .bind(at)
+        .bind(intent.id.as_str())
+        .bind(method)
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO enrollments (id, user_id, course_id, order_id, created_at) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, course_id) DO NOTHING",
+        )
+        .bind(crate::backend::new_id())
+        .bind(&order.user_id)
+        .bind(course_id)
+        .bind(&order.id)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+        metrics::counter!("payments_total", "outcome" => "succeeded").increment(1);
+        tracing::info!(order_id = order.id, course_id, "course paid; student enrolled");
+        return Ok(Some(Applied::changed()));
+    }
     let seat = match (order.hold_active, &order.slot_id) {
         (true, _) => true,
         // The hold lapsed before the money arrived: take a seat again if one is free.

@@ -13,10 +13,16 @@ on_both_databases!(
     a_declined_first_payment_stays_incomplete_until_a_retry_pays,
     cancel_at_period_end_keeps_access_and_resume_takes_it_back,
     stale_and_duplicated_subscription_events_never_move_it_backwards,
+    the_recordings_access_matrix,
+    renewals_extend_fail_recover_and_end_at_the_period_end,
 );
 
 async fn json_of(response: reqwest::Response) -> Value {
     response.json().await.expect("json")
+}
+
+async fn start_membership(app: &TestApp, student: &reqwest::Client) -> Value {
+    start(app, student).await
 }
 
 async fn start(app: &TestApp, student: &reqwest::Client) -> Value {
@@ -251,4 +257,118 @@ async fn stale_and_duplicated_subscription_events_never_move_it_backwards(backen
         after["is_member"], true,
         "past_due keeps access within the paid period"
     );
+}
+
+/// Whether `client` sees the recording of `session_id` in the published list.
+async fn sees_recording(app: &TestApp, client: &reqwest::Client, session_id: &str) -> bool {
+    let list: Value = json_of(
+        client
+            .get(app.url("/api/v1/studio/sessions?status=published"))
+            .send()
+            .await
+            .expect("request"),
+    )
+    .await;
+    let session = list
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|s| s["id"] == session_id)
+        .cloned()
+        .expect("the session is listed");
+    assert_eq!(session["has_recording"], true);
+    session["recording_url"].is_string()
+}
+
+async fn the_recordings_access_matrix(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let teacher = app.new_teacher().await;
+    let session = json_of(
+        teacher
+            .post(app.url("/api/v1/studio/sessions"))
+            .json(&json!({"title": "Inspelad yoga", "description": "", "capacity": 10, "price_cents": 0,
+                "currency": "SEK", "visibility": "published", "recording_url": "https://video.example/rec-1"}))
+            .send()
+            .await
+            .expect("request"),
+    )
+    .await;
+    let session_id = session["id"].as_str().expect("id").to_owned();
+    let start = chrono::DurationRound::duration_trunc(
+        chrono::Utc::now() + chrono::Duration::days(2),
+        chrono::Duration::hours(1),
+    )
+    .expect("trunc");
+    let slot = json_of(
+        teacher
+            .post(app.url(&format!("/api/v1/studio/sessions/{session_id}/slots")))
+            .json(&json!({ "start_at": start, "end_at": start + chrono::Duration::minutes(60) }))
+            .send()
+            .await
+            .expect("request"),
+    )
+    .await;
+    let booked = app.new_user().await;
+    let booking = booked
+        .post(app.url("/api/v1/checkout/session"))
+        .json(&json!({ "slot_id": slot["id"] }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(json_of(booking).await["status"], "paid", "a free seat is booked at once");
+    let member = app.new_user().await;
+    let started = start_membership(&app, &member).await;
+    pay(&app, &started, "pm_card_visa").await;
+    wait_for(&app, &member, "active").await;
+    let other = app.new_user().await;
+
+    assert!(sees_recording(&app, &teacher, &session_id).await, "its teacher");
+    assert!(sees_recording(&app, &booked, &session_id).await, "a student who booked it");
+    assert!(sees_recording(&app, &member, &session_id).await, "a member");
+    assert!(!sees_recording(&app, &other, &session_id).await, "another student");
+    assert!(!sees_recording(&app, &app.bare_client(), &session_id).await, "a visitor");
+}
+
+async fn advance(app: &TestApp, subscription: &str, outcome: &str) -> Value {
+    let response = app
+        .sim_post(&format!("/v1/test_helpers/subscriptions/{subscription}/advance"), &[("outcome", outcome)])
+        .await;
+    assert_eq!(response.status(), 200);
+    json_of(response).await
+}
+
+async fn renewals_extend_fail_recover_and_end_at_the_period_end(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let student = app.new_user().await;
+    let started = start(&app, &student).await;
+    let subscription = started["subscription_id"].as_str().expect("id").to_owned();
+    pay(&app, &started, "pm_card_visa").await;
+    let first = wait_for(&app, &student, "active").await;
+    let first_end = first["current_period_end"].as_str().expect("end").to_owned();
+
+    // A renewal that succeeds extends the paid period.
+    advance(&app, &subscription, "succeed").await;
+    app.eventually(|| async { membership(&app, &student).await["current_period_end"].as_str() > Some(first_end.as_str()) })
+        .await;
+    assert_eq!(membership(&app, &student).await["status"], "active");
+
+    // A renewal that fails makes it past_due (access continues), and paying
+    // the open invoice with a new card recovers it.
+    let sub = advance(&app, &subscription, "fail").await;
+    let after_fail = wait_for(&app, &student, "past_due").await;
+    assert_eq!(after_fail["is_member"], true, "access continues within the paid period");
+    let invoice = sub["latest_invoice"].as_str().map(str::to_owned).unwrap_or_else(|| {
+        sub["latest_invoice"]["id"].as_str().expect("invoice").to_owned()
+    });
+    let paid = app
+        .sim_post(&format!("/v1/invoices/{invoice}/pay"), &[("payment_method", "pm_card_visa")])
+        .await;
+    assert_eq!(paid.status(), 200);
+    wait_for(&app, &student, "active").await;
+
+    // Cancelled at the period end: it ends when the period does.
+    student.post(app.url("/api/v1/membership/cancel")).send().await.expect("request");
+    advance(&app, &subscription, "succeed").await;
+    let ended = wait_for(&app, &student, "canceled").await;
+    assert_eq!(ended["is_member"], false);
 }

@@ -4,6 +4,7 @@
 // Test helpers outside #[test] functions may unwrap too.
 #![allow(clippy::unwrap_used)]
 
+mod billing;
 mod common;
 mod fidelity;
 mod webhooks;
