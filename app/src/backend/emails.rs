@@ -630,3 +630,118 @@ mod tests {
             .starts_with("Återbetalning: "));
     }
 }
+
+/// The three membership emails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MembershipNotice {
+    /// The first invoice was paid.
+    Welcome,
+    /// A renewal failed: update the payment method (access continues for now).
+    PaymentFailed,
+    /// The subscription ended.
+    Ended,
+}
+
+struct MembershipTexts {
+    welcome_subject: &'static str,
+    welcome_body: &'static str,
+    failed_subject: &'static str,
+    failed_body: &'static str,
+    ended_subject: &'static str,
+    ended_body: &'static str,
+    link: &'static str,
+}
+
+const MEMBERSHIP_SV: MembershipTexts = MembershipTexts {
+    welcome_subject: "Välkommen som medlem i Aveli",
+    welcome_body: "Tack! Ditt medlemskap är aktivt och alla inspelningar i Tidigare sändningar är öppna för dig.",
+    failed_subject: "Betalningen för ditt medlemskap misslyckades",
+    failed_body: "Vi kunde inte dra månadens avgift. Uppdatera ditt betalsätt för att behålla medlemskapet – du har tillgång till inspelningarna perioden ut.",
+    ended_subject: "Ditt medlemskap har avslutats",
+    ended_body: "Ditt medlemskap har nu avslutats och inga fler dragningar görs. Du är alltid välkommen tillbaka.",
+    link: "Gå till ditt medlemskap",
+};
+
+const MEMBERSHIP_EN: MembershipTexts = MembershipTexts {
+    welcome_subject: "Welcome to Aveli membership",
+    welcome_body: "Thank you! Your membership is active and every recording in Past broadcasts is open to you.",
+    failed_subject: "Your membership payment failed",
+    failed_body: "We could not collect this month's fee. Update your payment method to keep your membership – you keep access to the recordings until the period ends.",
+    ended_subject: "Your membership has ended",
+    ended_body: "Your membership has now ended and there will be no further charges. You are always welcome back.",
+    link: "Go to your membership",
+};
+
+/// One membership email. `dedupe_key` makes it once per event of its kind
+/// (e.g. `membership-failed:{invoice}`).
+pub fn membership_notice(
+    locale: Locale,
+    notice: MembershipNotice,
+    recipient_email: &str,
+    recipient_name: &str,
+    membership_url: &str,
+    dedupe_key: String,
+) -> OutgoingEmail {
+    let t = texts(locale);
+    let m = match locale {
+        Locale::Sv => &MEMBERSHIP_SV,
+        Locale::En => &MEMBERSHIP_EN,
+    };
+    let (kind, subject, text) = match notice {
+        MembershipNotice::Welcome => ("membership_welcome", m.welcome_subject, m.welcome_body),
+        MembershipNotice::PaymentFailed => {
+            ("membership_payment_failed", m.failed_subject, m.failed_body)
+        }
+        MembershipNotice::Ended => ("membership_ended", m.ended_subject, m.ended_body),
+    };
+    let mut body = Body::new(locale, subject);
+    body.paragraph(&greeting(t, recipient_name));
+    body.paragraph(text);
+    body.link(m.link, membership_url);
+    body.paragraph(t.signoff);
+    let (body_text, body_html) = body.finish();
+    OutgoingEmail {
+        kind,
+        recipient: recipient_email.to_owned(),
+        subject: subject.to_owned(),
+        body_text,
+        body_html: Some(body_html),
+        ics: None,
+        dedupe_key,
+    }
+}
+
+#[cfg(test)]
+mod membership_tests {
+    use super::*;
+
+    #[test]
+    fn membership_notices_render_in_both_languages() {
+        for locale in [Locale::Sv, Locale::En] {
+            for notice in [
+                MembershipNotice::Welcome,
+                MembershipNotice::PaymentFailed,
+                MembershipNotice::Ended,
+            ] {
+                let email = membership_notice(
+                    locale,
+                    notice,
+                    "a@b.se",
+                    "<Anna>",
+                    "https://x/membership",
+                    "k".into(),
+                );
+                assert!(email.body_text.contains("https://x/membership"));
+                assert!(
+                    !email
+                        .body_html
+                        .as_deref()
+                        .unwrap_or_default()
+                        .contains("<Anna>"),
+                    "escaped"
+                );
+                assert_eq!(email.dedupe_key, "k");
+            }
+        }
+    }
+}

@@ -290,13 +290,56 @@ pub async fn set_cancel(
     get(state, ctx).await
 }
 
+/// Queues a membership email to the subscription's owner (once per key).
+async fn queue_notice(
+    tx: &mut Transaction<'_, Any>,
+    subscription: &str,
+    notice: crate::backend::emails::MembershipNotice,
+    dedupe_key: String,
+    public_url: &str,
+) -> anyhow::Result<()> {
+    let row = sqlx::query(
+        "SELECT u.email, u.display_name, u.locale FROM memberships m JOIN users u ON u.id = m.user_id \
+         WHERE m.stripe_subscription_id = $1",
+    )
+    .bind(subscription)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(row) = row else { return Ok(()) };
+    let locale: String = row.try_get("locale")?;
+    let email = crate::backend::emails::membership_notice(
+        Locale::parse(&locale).unwrap_or_default(),
+        notice,
+        &row.try_get::<String, _>("email")?,
+        &row.try_get::<String, _>("display_name")?,
+        &format!("{public_url}/membership"),
+        dedupe_key,
+    );
+    crate::backend::outbox::enqueue(tx, &email).await?;
+    Ok(())
+}
+
+async fn stored_status(
+    tx: &mut Transaction<'_, Any>,
+    subscription: &str,
+) -> anyhow::Result<Option<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT status FROM memberships WHERE stripe_subscription_id = $1")
+            .bind(subscription)
+            .fetch_optional(&mut **tx)
+            .await?,
+    )
+}
+
 /// `customer.subscription.created|updated|deleted`: status, period end and
 /// `cancel_at_period_end`, unless a newer event was applied already.
 pub async fn apply_subscription(
     tx: &mut Transaction<'_, Any>,
     sub: &Subscription,
     event_created: i64,
+    public_url: &str,
 ) -> anyhow::Result<bool> {
+    let before = stored_status(tx, sub.id.as_str()).await?;
     let done = sqlx::query(
         "UPDATE memberships SET status = $2, current_period_end = COALESCE($3, current_period_end), \
          cancel_at_period_end = $4, status_event_at = $5, updated_at = $6 \
@@ -310,7 +353,19 @@ pub async fn apply_subscription(
     .bind(now())
     .execute(&mut **tx)
     .await?;
-    Ok(done.rows_affected() > 0)
+    let applied = done.rows_affected() > 0;
+    if applied && sub.status.as_str() == "canceled" && before.as_deref() != Some("canceled") {
+        let key = format!("membership-ended:{}", sub.id.as_str());
+        queue_notice(
+            tx,
+            sub.id.as_str(),
+            crate::backend::emails::MembershipNotice::Ended,
+            key,
+            public_url,
+        )
+        .await?;
+    }
+    Ok(applied)
 }
 
 fn subscription_of(invoice: &Invoice) -> Option<String> {
@@ -329,10 +384,12 @@ pub async fn apply_invoice(
     invoice: &Invoice,
     paid: bool,
     event_created: i64,
+    public_url: &str,
 ) -> anyhow::Result<bool> {
     let Some(subscription) = subscription_of(invoice) else {
         return Ok(false);
     };
+    let before = stored_status(tx, &subscription).await?;
     let status = if paid { "active" } else { "past_due" };
     let period_end = invoice.lines.data.iter().map(|line| line.period.end).max();
     let done = sqlx::query(
@@ -350,5 +407,35 @@ pub async fn apply_invoice(
     .bind(now())
     .execute(&mut **tx)
     .await?;
-    Ok(done.rows_affected() > 0)
+    let applied = done.rows_affected() > 0;
+    if applied {
+        use crate::backend::emails::MembershipNotice;
+        let invoice_id = invoice
+            .id
+            .as_ref()
+            .map(|id| id.as_str().to_owned())
+            .unwrap_or_default();
+        if paid && before.as_deref() == Some("incomplete") {
+            let key = format!("membership-welcome:{subscription}");
+            queue_notice(
+                tx,
+                &subscription,
+                MembershipNotice::Welcome,
+                key,
+                public_url,
+            )
+            .await?;
+        } else if !paid {
+            let key = format!("membership-failed:{invoice_id}");
+            queue_notice(
+                tx,
+                &subscription,
+                MembershipNotice::PaymentFailed,
+                key,
+                public_url,
+            )
+            .await?;
+        }
+    }
+    Ok(applied)
 }

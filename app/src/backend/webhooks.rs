@@ -116,13 +116,13 @@ async fn dispatch(
         EventObject::CustomerSubscriptionCreated(sub)
         | EventObject::CustomerSubscriptionUpdated(sub)
         | EventObject::CustomerSubscriptionDeleted(sub) => {
-            from_flag(membership::apply_subscription(tx, &sub, created).await?)
+            from_flag(membership::apply_subscription(tx, &sub, created, public_url).await?)
         }
         EventObject::InvoicePaid(invoice) => {
-            from_flag(membership::apply_invoice(tx, &invoice, true, created).await?)
+            from_flag(membership::apply_invoice(tx, &invoice, true, created, public_url).await?)
         }
         EventObject::InvoicePaymentFailed(invoice) => {
-            from_flag(membership::apply_invoice(tx, &invoice, false, created).await?)
+            from_flag(membership::apply_invoice(tx, &invoice, false, created, public_url).await?)
         }
         EventObject::PaymentIntentSucceeded(pi) => {
             from_applied(payment_events::succeeded(tx, kind, public_url, &pi).await?)

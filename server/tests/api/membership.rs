@@ -315,23 +315,42 @@ async fn the_recordings_access_matrix(backend: Backend) {
         .send()
         .await
         .expect("request");
-    assert_eq!(json_of(booking).await["status"], "paid", "a free seat is booked at once");
+    assert_eq!(
+        json_of(booking).await["status"],
+        "paid",
+        "a free seat is booked at once"
+    );
     let member = app.new_user().await;
     let started = start_membership(&app, &member).await;
     pay(&app, &started, "pm_card_visa").await;
     wait_for(&app, &member, "active").await;
     let other = app.new_user().await;
 
-    assert!(sees_recording(&app, &teacher, &session_id).await, "its teacher");
-    assert!(sees_recording(&app, &booked, &session_id).await, "a student who booked it");
+    assert!(
+        sees_recording(&app, &teacher, &session_id).await,
+        "its teacher"
+    );
+    assert!(
+        sees_recording(&app, &booked, &session_id).await,
+        "a student who booked it"
+    );
     assert!(sees_recording(&app, &member, &session_id).await, "a member");
-    assert!(!sees_recording(&app, &other, &session_id).await, "another student");
-    assert!(!sees_recording(&app, &app.bare_client(), &session_id).await, "a visitor");
+    assert!(
+        !sees_recording(&app, &other, &session_id).await,
+        "another student"
+    );
+    assert!(
+        !sees_recording(&app, &app.bare_client(), &session_id).await,
+        "a visitor"
+    );
 }
 
 async fn advance(app: &TestApp, subscription: &str, outcome: &str) -> Value {
     let response = app
-        .sim_post(&format!("/v1/test_helpers/subscriptions/{subscription}/advance"), &[("outcome", outcome)])
+        .sim_post(
+            &format!("/v1/test_helpers/subscriptions/{subscription}/advance"),
+            &[("outcome", outcome)],
+        )
         .await;
     assert_eq!(response.status(), 200);
     json_of(response).await
@@ -344,31 +363,66 @@ async fn renewals_extend_fail_recover_and_end_at_the_period_end(backend: Backend
     let subscription = started["subscription_id"].as_str().expect("id").to_owned();
     pay(&app, &started, "pm_card_visa").await;
     let first = wait_for(&app, &student, "active").await;
-    let first_end = first["current_period_end"].as_str().expect("end").to_owned();
+    let first_end = first["current_period_end"]
+        .as_str()
+        .expect("end")
+        .to_owned();
 
     // A renewal that succeeds extends the paid period.
     advance(&app, &subscription, "succeed").await;
-    app.eventually(|| async { membership(&app, &student).await["current_period_end"].as_str() > Some(first_end.as_str()) })
-        .await;
+    app.eventually(|| async {
+        membership(&app, &student).await["current_period_end"].as_str() > Some(first_end.as_str())
+    })
+    .await;
     assert_eq!(membership(&app, &student).await["status"], "active");
 
     // A renewal that fails makes it past_due (access continues), and paying
     // the open invoice with a new card recovers it.
     let sub = advance(&app, &subscription, "fail").await;
     let after_fail = wait_for(&app, &student, "past_due").await;
-    assert_eq!(after_fail["is_member"], true, "access continues within the paid period");
-    let invoice = sub["latest_invoice"].as_str().map(str::to_owned).unwrap_or_else(|| {
-        sub["latest_invoice"]["id"].as_str().expect("invoice").to_owned()
-    });
+    assert_eq!(
+        after_fail["is_member"], true,
+        "access continues within the paid period"
+    );
+    let invoice = sub["latest_invoice"]
+        .as_str()
+        .map(str::to_owned)
+        .unwrap_or_else(|| {
+            sub["latest_invoice"]["id"]
+                .as_str()
+                .expect("invoice")
+                .to_owned()
+        });
     let paid = app
-        .sim_post(&format!("/v1/invoices/{invoice}/pay"), &[("payment_method", "pm_card_visa")])
+        .sim_post(
+            &format!("/v1/invoices/{invoice}/pay"),
+            &[("payment_method", "pm_card_visa")],
+        )
         .await;
     assert_eq!(paid.status(), 200);
     wait_for(&app, &student, "active").await;
 
     // Cancelled at the period end: it ends when the period does.
-    student.post(app.url("/api/v1/membership/cancel")).send().await.expect("request");
+    student
+        .post(app.url("/api/v1/membership/cancel"))
+        .send()
+        .await
+        .expect("request");
     advance(&app, &subscription, "succeed").await;
     let ended = wait_for(&app, &student, "canceled").await;
     assert_eq!(ended["is_member"], false);
+
+    // One email of each kind, through the outbox.
+    for kind in [
+        "membership_welcome",
+        "membership_payment_failed",
+        "membership_ended",
+    ] {
+        let queued: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE kind = $1")
+            .bind(kind)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("count");
+        assert_eq!(queued, 1, "{kind}");
+    }
 }
