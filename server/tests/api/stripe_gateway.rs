@@ -372,8 +372,6 @@ async fn stripe_setup_twice_creates_nothing_new_the_second_time() {
 
     // Without keys and without a simulator to talk to, it says what to do.
     let bare = server::config::Config::from_lookup(|_| None).expect("config");
-    let err = server::payments::setup_gateway(&bare)
-        .err()
-        .expect("refused");
+    let err = server::payments::setup_gateway(&bare).expect_err("refused");
     assert!(err.to_string().contains("STRIPE_API_BASE"), "{err}");
 }
