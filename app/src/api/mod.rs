@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod checkout;
+pub mod courses;
 pub mod locale;
 pub mod membership;
 pub mod payouts;

@@ -6,6 +6,8 @@ pub mod auth_session;
 pub mod catalog;
 pub mod checkout;
 pub mod connect;
+pub mod course_checkout;
+pub mod courses;
 pub mod db;
 pub mod demo;
 pub mod emails;

@@ -132,7 +132,11 @@ pub async fn succeeded(
         .execute(&mut **tx)
         .await?;
         metrics::counter!("payments_total", "outcome" => "succeeded").increment(1);
-        tracing::info!(order_id = order.id, course_id, "course paid; student enrolled");
+        tracing::info!(
+            order_id = order.id,
+            course_id,
+            "course paid; student enrolled"
+        );
         return Ok(Some(Applied::changed()));
     }
     let seat = match (order.hold_active, &order.slot_id) {

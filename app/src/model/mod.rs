@@ -3,6 +3,7 @@
 
 pub mod account;
 pub mod calendar;
+pub mod course;
 pub mod error;
 pub mod locale;
 pub mod membership;

@@ -11,10 +11,11 @@ use crate::model::{AppError, User};
 use crate::ui::i18n_context::{initial_locale, use_i18n, I18n};
 use crate::ui::nav::Nav;
 use crate::ui::pages::{
-    account::AccountPage, bookings::BookingsPage, error::ErrorPage, home::HomePage,
-    landing::LandingPage, login::LoginPage, membership::MembershipPage, not_found::NotFoundPage,
-    payment_test::PaymentTestPage, payouts::PayoutsPage, receipt::ReceiptPage,
-    session::SessionPage, signup::SignupPage, studio::StudioPage,
+    account::AccountPage, bookings::BookingsPage, course::CoursePage, courses::CoursesPage,
+    error::ErrorPage, home::HomePage, landing::LandingPage, login::LoginPage,
+    membership::MembershipPage, not_found::NotFoundPage, payment_test::PaymentTestPage,
+    payouts::PayoutsPage, receipt::ReceiptPage, session::SessionPage, signup::SignupPage,
+    studio::StudioPage, studio_courses::StudioCoursesPage,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -108,6 +109,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/studio/payouts") view=PayoutsPage ssr=SsrMode::Async />
                         <Route path=path!("/studio/payment-test") view=PaymentTestPage />
                         <Route path=path!("/sessions/:id") view=SessionPage />
+                        <Route path=path!("/courses") view=CoursesPage />
+                        <Route path=path!("/courses/:id") view=CoursePage />
+                        <Route path=path!("/studio/courses") view=StudioCoursesPage />
                         <Route path=path!("/orders/:id") view=ReceiptPage ssr=SsrMode::Async />
                         <Route path=path!("/bookings") view=BookingsPage ssr=SsrMode::Async />
                     </Routes>

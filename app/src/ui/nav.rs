@@ -29,6 +29,7 @@ pub fn Nav() -> impl IntoView {
                 }}
             </Transition>
             <div class="nav-links">
+                <A href="/courses">{move || i18n.t().nav_courses}</A>
                 <Transition fallback=|| ()>
                     <Show
                         when=signed_in
@@ -44,6 +45,7 @@ pub fn Nav() -> impl IntoView {
                         <A href="/bookings">{move || i18n.t().nav_bookings}</A>
                         <Show when=is_teacher>
                             <A href="/studio">{move || i18n.t().nav_studio}</A>
+                            <A href="/studio/courses">{move || i18n.t().studio_courses_link}</A>
                             <A href="/studio/payouts">{move || i18n.t().payouts_link}</A>
                         </Show>
                         <A href="/account">{move || i18n.t().nav_account}</A>

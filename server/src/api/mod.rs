@@ -7,6 +7,7 @@ pub mod bookings;
 pub mod caller;
 pub mod checkout;
 pub mod connect;
+pub mod courses;
 pub mod error;
 pub mod json;
 pub mod me;
@@ -68,6 +69,10 @@ where
         .routes(routes!(connect::status::status))
         .routes(routes!(checkout::session::start))
         .routes(routes!(checkout::subscription::start))
+        .routes(routes!(studio::courses::save_course))
+        .routes(routes!(courses::list::list_courses))
+        .routes(routes!(courses::get::get_course))
+        .routes(routes!(checkout::course::start))
         .routes(routes!(membership::status::status))
         .routes(routes!(membership::cancel::cancel))
         .routes(routes!(membership::cancel::resume))

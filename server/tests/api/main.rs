@@ -6,6 +6,7 @@ mod helpers;
 mod accounts;
 mod checkout;
 mod connect;
+mod courses;
 mod membership;
 mod moon;
 mod operations;

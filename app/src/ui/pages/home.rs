@@ -6,11 +6,14 @@ use leptos_router::components::Redirect;
 
 use crate::api::accounts::current_user;
 use crate::api::checkout::my_bookings;
+use crate::api::courses::recommended_courses;
 use crate::api::sessions::past_sessions;
 use crate::i18n::format_when;
+use crate::model::course::Course;
 use crate::model::order::{Booking, OrderStatus};
 use crate::model::session::Session;
 use crate::ui::i18n_context::use_i18n;
+use crate::ui::pages::courses::CourseGrid;
 use crate::ui::session_card::SessionCard;
 use crate::ui::viewer::viewer_time_zone;
 
@@ -20,12 +23,13 @@ pub fn HomePage() -> impl IntoView {
     let user = Resource::new(|| (), |_| current_user());
     let past = Resource::new(|| (), |_| past_sessions());
     let bookings = Resource::new(|| (), |_| my_bookings());
+    let courses = Resource::new(|| (), |_| recommended_courses());
     view! {
         <Suspense fallback=move || view! { <p class="skeleton" role="status">{move || i18n.t().loading}</p> }>
             {move || {
                 user.get()
                     .map(|user| match user {
-                        Ok(Some(_)) => view! { <HomeSections past bookings /> }.into_any(),
+                        Ok(Some(_)) => view! { <HomeSections past bookings courses /> }.into_any(),
                         Ok(None) => view! { <Redirect path="/login" /> }.into_any(),
                         Err(err) => {
                             view! { <p class="alert alert-error" role="alert">{err.message}</p> }.into_any()
@@ -40,6 +44,7 @@ pub fn HomePage() -> impl IntoView {
 fn HomeSections(
     past: Resource<Result<Vec<Session>, crate::model::AppError>>,
     bookings: Resource<Result<Vec<Booking>, crate::model::AppError>>,
+    courses: Resource<Result<Vec<Course>, crate::model::AppError>>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     view! {
@@ -73,7 +78,8 @@ fn HomeSections(
         </section>
         <section class="section card" aria-labelledby="courses-title">
             <h2 id="courses-title">{move || i18n.t().home_courses}</h2>
-            <p class="muted">{move || i18n.t().home_courses_empty}</p>
+            {move || courses.get().map(|result| view! { <CourseGrid result empty=i18n.t().home_courses_empty /> })}
+            <p><a href="/courses">{move || i18n.t().courses_all}</a></p>
         </section>
         <section class="section" aria-labelledby="past-title">
             <h2 id="past-title">{move || i18n.t().home_past}</h2>

@@ -2,6 +2,8 @@
 
 pub mod account;
 pub mod bookings;
+pub mod course;
+pub mod courses;
 pub mod error;
 pub mod home;
 pub mod landing;
@@ -14,3 +16,4 @@ pub mod receipt;
 pub mod session;
 pub mod signup;
 pub mod studio;
+pub mod studio_courses;

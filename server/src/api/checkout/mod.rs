@@ -1,4 +1,5 @@
 //! `/api/v1/checkout/*`: starting a purchase.
 
+pub mod course;
 pub mod session;
 pub mod subscription;

@@ -1,4 +1,5 @@
 //! `/api/v1/studio/*`: the teacher's sessions and slots.
 
+pub mod courses;
 pub mod sessions;
 pub mod slots;
