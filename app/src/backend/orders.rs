@@ -300,11 +300,13 @@ pub async fn sales(
 ) -> Result<Vec<crate::model::order::Sale>, OrderError> {
     let (_, teacher_id) = require_teacher(state, ctx).await?;
     let rows = sqlx::query(
-        "SELECT o.id, o.session_id, s.title, sl.start_at, o.status, o.amount_cents, o.currency, \
+        "SELECT o.id, COALESCE(o.session_id, o.course_id) AS item_id, o.course_id, \
+         COALESCE(s.title, c.title) AS title, sl.start_at, o.status, o.amount_cents, o.currency, \
          o.application_fee_cents, o.refunded_cents, o.disputed, o.created_at \
-         FROM orders o JOIN sessions s ON s.id = o.session_id \
+         FROM orders o LEFT JOIN sessions s ON s.id = o.session_id \
+         LEFT JOIN courses c ON c.id = o.course_id \
          LEFT JOIN session_slots sl ON sl.id = o.slot_id \
-         WHERE s.teacher_id = $1 AND o.paid_at IS NOT NULL \
+         WHERE (s.teacher_id = $1 OR c.teacher_id = $1) AND o.paid_at IS NOT NULL \
          ORDER BY o.created_at DESC LIMIT 500",
     )
     .bind(&teacher_id)
@@ -316,7 +318,8 @@ pub async fn sales(
             let fee: i64 = row.try_get("application_fee_cents")?;
             Ok(crate::model::order::Sale {
                 order_id: row.try_get("id")?,
-                session_id: row.try_get("session_id")?,
+                session_id: row.try_get("item_id")?,
+                is_course: row.try_get::<Option<String>, _>("course_id")?.is_some(),
                 session_title: row.try_get("title")?,
                 start_at: instant(row.try_get("start_at")?),
                 status: status_of(row)?,

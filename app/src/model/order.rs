@@ -160,7 +160,9 @@ pub struct Booking {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Sale {
     pub order_id: String,
+    /// The session's id, or the course's when `is_course`.
     pub session_id: String,
+    pub is_course: bool,
     pub session_title: String,
     pub start_at: Option<DateTime<Utc>>,
     pub status: OrderStatus,

@@ -85,7 +85,7 @@ fn SalesTable(list: Vec<Sale>) -> impl IntoView {
             let disputed = sale.disputed;
             view! {
                 <tr data-testid="sale-row">
-                    <td><a href=format!("/sessions/{}", sale.session_id)>{sale.session_title}</a></td>
+                    <td><a href=format!("/{}/{}", if sale.is_course { "courses" } else { "sessions" }, sale.session_id)>{sale.session_title}</a></td>
                     <td>{when}</td>
                     <td class="num">{amount}</td>
                     <td class="num">{fee}</td>
