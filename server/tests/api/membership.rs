@@ -15,6 +15,7 @@ on_both_databases!(
     stale_and_duplicated_subscription_events_never_move_it_backwards,
     the_recordings_access_matrix,
     renewals_extend_fail_recover_and_end_at_the_period_end,
+    a_three_d_secure_card_pays_the_first_invoice_after_authentication,
 );
 
 async fn json_of(response: reqwest::Response) -> Value {
@@ -425,4 +426,54 @@ async fn renewals_extend_fail_recover_and_end_at_the_period_end(backend: Backend
             .expect("count");
         assert_eq!(queued, 1, "{kind}");
     }
+}
+
+async fn a_three_d_secure_card_pays_the_first_invoice_after_authentication(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let student = app.new_user().await;
+    let started = start(&app, &student).await;
+    let secret = started["client_secret"]
+        .as_str()
+        .expect("secret")
+        .to_owned();
+    let intent = secret.split("_secret_").next().expect("pi").to_owned();
+    // As Stripe.js does it: the publishable key and the client secret.
+    let browser = |path: String, form: Vec<(&'static str, String)>| {
+        let client = app.bare_client();
+        let url = app.sim_url(&path);
+        async move { client.post(url).form(&form).send().await.expect("request") }
+    };
+    let confirmed = browser(
+        format!("/v1/payment_intents/{intent}/confirm"),
+        vec![
+            ("key", "pk_test_aveli_simulated".into()),
+            ("client_secret", secret.clone()),
+            ("payment_method_data[type]", "card".into()),
+            (
+                "payment_method_data[card][number]",
+                "4000002760003184".into(),
+            ),
+            ("payment_method_data[card][exp_month]", "12".into()),
+            ("payment_method_data[card][exp_year]", "2034".into()),
+            ("payment_method_data[card][cvc]", "123".into()),
+        ],
+    )
+    .await;
+    assert_eq!(json_of(confirmed).await["status"], "requires_action");
+    assert_eq!(
+        membership(&app, &student).await["is_member"],
+        false,
+        "not before authentication"
+    );
+    let authenticated = browser(
+        format!("/v1/payment_intents/{intent}/authenticate"),
+        vec![
+            ("key", "pk_test_aveli_simulated".into()),
+            ("client_secret", secret),
+            ("outcome", "complete".into()),
+        ],
+    )
+    .await;
+    assert_eq!(authenticated.status(), 200);
+    assert_eq!(wait_for(&app, &student, "active").await["is_member"], true);
 }
