@@ -348,9 +348,15 @@ mod tests {
             ),
             ("LOG_FORMAT", "xml", "LOG_FORMAT: expected pretty or json"),
             (
+                "SEAT_HOLD_MINUTES",
+                "0",
+                "SEAT_HOLD_MINUTES: expected a whole number from 1 to 120",
+            ),
+            // The older name is still read, and named as the new one.
+            (
                 "HOLD_MINUTES",
                 "0",
-                "HOLD_MINUTES: expected a whole number from 1 to 120",
+                "SEAT_HOLD_MINUTES: expected a whole number from 1 to 120",
             ),
             (
                 "SESSION_TTL_DAYS",
