@@ -321,6 +321,8 @@ async fn enrol_free(
         tx.rollback().await?;
         return Err(CourseCheckoutError::AlreadyEnrolled);
     }
+    crate::backend::receipts::queue_course_receipt(&mut tx, &state.settings.public_url, &order_id)
+        .await?;
     tx.commit().await?;
     tracing::info!(
         order_id,

@@ -745,3 +745,56 @@ mod membership_tests {
         }
     }
 }
+
+/// The receipt of a course purchase: once per order, `receipt:{order_id}`.
+#[allow(clippy::too_many_arguments)]
+pub fn course_receipt(
+    locale: Locale,
+    order_id: &str,
+    recipient_email: &str,
+    recipient_name: &str,
+    course_title: &str,
+    teacher_name: &str,
+    amount_cents: i64,
+    currency: &str,
+    course_url: &str,
+) -> OutgoingEmail {
+    let t = texts(locale);
+    let s = i18n::strings(locale);
+    let (subject_template, intro, link, label_course) = match locale {
+        Locale::Sv => (
+            "Kvitto: {title}",
+            "Tack för ditt köp! Betalningen är mottagen och alla lektioner i kursen är nu öppna för dig.",
+            "Öppna kursen",
+            "Kurs",
+        ),
+        Locale::En => (
+            "Receipt: {title}",
+            "Thank you for your purchase! We have received your payment and every lesson of the course is now open to you.",
+            "Open the course",
+            "Course",
+        ),
+    };
+    let subject = fill(subject_template, &[("title", course_title)]);
+    let mut body = Body::new(locale, &subject);
+    body.paragraph(&greeting(t, recipient_name));
+    body.paragraph(intro);
+    body.table(&[
+        (label_course, course_title),
+        (t.label_teacher, teacher_name),
+        (t.label_paid, &price(amount_cents, currency, s)),
+        (t.label_order, order_id),
+    ]);
+    body.link(link, course_url);
+    body.paragraph(t.signoff);
+    let (body_text, body_html) = body.finish();
+    OutgoingEmail {
+        kind: "course_receipt",
+        recipient: recipient_email.to_owned(),
+        subject,
+        body_text,
+        body_html: Some(body_html),
+        ics: None,
+        dedupe_key: format!("receipt:{order_id}"),
+    }
+}

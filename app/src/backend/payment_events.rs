@@ -131,6 +131,7 @@ pub async fn succeeded(
         .bind(at)
         .execute(&mut **tx)
         .await?;
+        receipts::queue_course_receipt(tx, public_url, &order.id).await?;
         metrics::counter!("payments_total", "outcome" => "succeeded").increment(1);
         tracing::info!(
             order_id = order.id,

@@ -129,3 +129,36 @@ pub async fn queue_refund_notice(
     outbox::enqueue(tx, &email).await?;
     Ok(())
 }
+
+/// The receipt of a course purchase, with a link to the course.
+pub async fn queue_course_receipt(
+    tx: &mut Transaction<'_, Any>,
+    public_url: &str,
+    order_id: &str,
+) -> anyhow::Result<()> {
+    let row = sqlx::query(
+        "SELECT u.email, u.display_name, u.locale, c.id AS course_id, c.title, \
+         tu.display_name AS teacher_name, o.amount_cents, o.currency \
+         FROM orders o JOIN users u ON u.id = o.user_id JOIN courses c ON c.id = o.course_id \
+         JOIN teachers t ON t.id = c.teacher_id JOIN users tu ON tu.id = t.user_id WHERE o.id = $1",
+    )
+    .bind(order_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(row) = row else { return Ok(()) };
+    let locale: String = row.try_get("locale")?;
+    let course_id: String = row.try_get("course_id")?;
+    let email = emails::course_receipt(
+        Locale::parse(&locale).unwrap_or_default(),
+        order_id,
+        &row.try_get::<String, _>("email")?,
+        &row.try_get::<String, _>("display_name")?,
+        &row.try_get::<String, _>("title")?,
+        &row.try_get::<String, _>("teacher_name")?,
+        row.try_get("amount_cents")?,
+        &row.try_get::<String, _>("currency")?,
+        &format!("{public_url}/courses/{course_id}"),
+    );
+    outbox::enqueue(tx, &email).await?;
+    Ok(())
+}

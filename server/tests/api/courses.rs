@@ -189,6 +189,12 @@ async fn buying_a_course_enrols_and_shows_lessons_only_to_those_with_access(back
     assert_eq!(confirmed.status(), 200);
     app.eventually(|| async { course(&app, &buyer, &id).await["enrolled"] == true })
         .await;
+    let receipts: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'course_receipt'")
+            .fetch_one(app.db.pool())
+            .await
+            .expect("count");
+    assert_eq!(receipts, 1, "one course receipt through the outbox");
 
     let bought = course(&app, &buyer, &id).await;
     assert_eq!(
