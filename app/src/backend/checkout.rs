@@ -134,6 +134,9 @@ struct LiveOrder {
     currency: String,
     payment_intent: Option<String>,
     hold_expires_at: Option<i64>,
+    /// The teacher's Connect account and the platform's fee, frozen at checkout.
+    destination: Option<String>,
+    fee_cents: i64,
 }
 
 async fn live_order(
@@ -142,8 +145,8 @@ async fn live_order(
     slot_id: &str,
 ) -> Result<Option<LiveOrder>, CheckoutError> {
     let row = sqlx::query(
-        "SELECT id, status, amount_cents, currency, stripe_payment_intent, hold_expires_at \
-         FROM orders WHERE user_id = $1 AND slot_id = $2 AND hold_active = 1",
+        "SELECT id, status, amount_cents, currency, stripe_payment_intent, hold_expires_at, \
+         connected_account_id, application_fee_cents FROM orders WHERE user_id = $1 AND slot_id = $2 AND hold_active = 1",
     )
     .bind(user_id)
     .bind(slot_id)
@@ -158,6 +161,8 @@ async fn live_order(
         currency: row.try_get("currency")?,
         payment_intent: row.try_get("stripe_payment_intent")?,
         hold_expires_at: row.try_get("hold_expires_at")?,
+        destination: row.try_get("connected_account_id")?,
+        fee_cents: row.try_get("application_fee_cents")?,
     }))
 }
 
@@ -280,19 +285,13 @@ async fn start_inner(
         currency: sale.currency.clone(),
         payment_intent: None,
         hold_expires_at,
+        destination,
+        fee_cents: fee,
     };
     if free {
         return Ok(started(state, &order, None));
     }
-    create_intent(
-        state,
-        &user,
-        &sale,
-        order,
-        destination.as_deref().unwrap_or_default(),
-        fee,
-    )
-    .await
+    create_intent(state, &user, &sale, order).await
 }
 
 /// The student's earlier checkout for the same slot: the same order and
@@ -319,18 +318,7 @@ async fn resume(
         None => {
             // A crash between the order and its PaymentIntent: create it now
             // (the key is the order id, so it can never be created twice).
-            let destination: Option<String> =
-                sqlx::query_scalar("SELECT connected_account_id FROM orders WHERE id = $1")
-                    .bind(&order.id)
-                    .fetch_one(state.db.pool())
-                    .await?;
-            let fee: i64 =
-                sqlx::query_scalar("SELECT application_fee_cents FROM orders WHERE id = $1")
-                    .bind(&order.id)
-                    .fetch_one(state.db.pool())
-                    .await?;
-            let destination = destination.ok_or(CheckoutError::TeacherCannotTakePayments)?;
-            create_intent(state, user, sale, order, &destination, fee).await
+            create_intent(state, user, sale, order).await
         }
     }
 }
@@ -340,15 +328,17 @@ async fn create_intent(
     user: &User,
     sale: &SlotForSale,
     order: LiveOrder,
-    destination: &str,
-    fee: i64,
 ) -> Result<CheckoutStarted, CheckoutError> {
+    let destination = order
+        .destination
+        .clone()
+        .ok_or(CheckoutError::TeacherCannotTakePayments)?;
     let charge = DestinationCharge {
         order_id: &order.id,
         amount_cents: order.amount_cents,
         currency: &order.currency,
-        destination_account: destination,
-        application_fee_cents: fee,
+        destination_account: &destination,
+        application_fee_cents: order.fee_cents,
         receipt_email: &user.email,
         description: &sale.title,
         metadata: vec![
