@@ -1,7 +1,8 @@
 //! Typed wasm-bindgen bindings to the part of Stripe.js we use (the same
 //! surface as @stripe/stripe-js): `Stripe(pk)`, `elements({clientSecret,
 //! appearance, locale})`, `create('payment', {layout})`, `mount`, `on`,
-//! `destroy`, `submit`, `confirmPayment` and `retrievePaymentIntent`.
+//! `destroy`, `submit`, `confirmPayment`, `confirmSetup` and
+//! `retrievePaymentIntent`.
 //! Options are built as JS objects; results are read back into Rust types.
 //! Live mode loads js.stripe.com, simulated mode the simulator's stand-in;
 //! nothing here knows which.
@@ -25,6 +26,9 @@ extern "C" {
 
     #[wasm_bindgen(method, js_name = confirmPayment)]
     fn confirm_payment(this: &StripeClient, options: &JsValue) -> Promise;
+
+    #[wasm_bindgen(method, js_name = confirmSetup)]
+    fn confirm_setup_js(this: &StripeClient, options: &JsValue) -> Promise;
 
     #[wasm_bindgen(method, js_name = retrievePaymentIntent)]
     fn retrieve_payment_intent(this: &StripeClient, client_secret: &str) -> Promise;
@@ -60,7 +64,7 @@ pub struct StripeJsError {
     pub message: String,
 }
 
-/// The PaymentIntent fields the page acts on.
+/// The PaymentIntent (or SetupIntent) fields the page acts on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PaymentIntentResult {
     pub id: String,
@@ -110,19 +114,19 @@ fn js_failure(err: JsValue) -> StripeJsError {
     }
 }
 
-/// Reads `{paymentIntent}` or `{error}`, the shape every Stripe.js promise resolves to.
-fn intent_or_error(result: &JsValue) -> Result<PaymentIntentResult, StripeJsError> {
+/// Reads `{paymentIntent}` (or `{setupIntent}`) or `{error}`, the shape every
+/// Stripe.js promise resolves to.
+fn intent_or_error(result: &JsValue, key: &str) -> Result<PaymentIntentResult, StripeJsError> {
     let error = Reflect::get(result, &JsValue::from_str("error")).unwrap_or(JsValue::UNDEFINED);
     if !error.is_undefined() && !error.is_null() {
         return Err(error_from(&error));
     }
-    let intent =
-        Reflect::get(result, &JsValue::from_str("paymentIntent")).unwrap_or(JsValue::UNDEFINED);
+    let intent = Reflect::get(result, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED);
     match (string_at(&intent, "id"), string_at(&intent, "status")) {
         (Some(id), Some(status)) => Ok(PaymentIntentResult { id, status }),
-        _ => Err(js_failure(JsValue::from_str(
-            "no paymentIntent in Stripe's answer",
-        ))),
+        _ => Err(js_failure(JsValue::from_str(&format!(
+            "no {key} in Stripe's answer"
+        )))),
     }
 }
 
@@ -215,7 +219,28 @@ impl StripeClient {
         let result = JsFuture::from(self.confirm_payment(&options))
             .await
             .map_err(js_failure)?;
-        intent_or_error(&result)
+        intent_or_error(&result, "paymentIntent")
+    }
+
+    /// `stripe.confirmSetup({elements, confirmParams: {return_url}, redirect: 'if_required'})`:
+    /// saves the card of a SetupIntent (a trial's) without charging it.
+    pub async fn confirm_setup(
+        &self,
+        elements: &Elements,
+        return_url: &str,
+    ) -> Result<PaymentIntentResult, StripeJsError> {
+        let options = object(&[
+            ("elements", elements.into()),
+            (
+                "confirmParams",
+                object(&[("return_url", JsValue::from_str(return_url))]),
+            ),
+            ("redirect", "if_required".into()),
+        ]);
+        let result = JsFuture::from(self.confirm_setup_js(&options))
+            .await
+            .map_err(js_failure)?;
+        intent_or_error(&result, "setupIntent")
     }
 
     /// `stripe.retrievePaymentIntent(clientSecret)`.
@@ -226,7 +251,7 @@ impl StripeClient {
         let result = JsFuture::from(self.retrieve_payment_intent(client_secret))
             .await
             .map_err(js_failure)?;
-        intent_or_error(&result)
+        intent_or_error(&result, "paymentIntent")
     }
 }
 

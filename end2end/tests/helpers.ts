@@ -63,10 +63,12 @@ export async function submitSignup(page: Page, account: Account): Promise<void> 
   await page.getByRole('button', { name: 'Skapa konto', exact: true }).click();
 }
 
-/** Signs up and waits until the app has landed on /account, logged in. */
+/** Signs up, skips the optional membership step and waits on /account, logged in. */
 export async function signUp(page: Page, account: Account = newAccount()): Promise<Account> {
   await submitSignup(page, account);
-  await expect(page).toHaveURL('/account');
+  await expect(page).toHaveURL('/signup/membership');
+  await expect(page.getByRole('heading', { name: 'Sista steget: bli medlem', level: 1 })).toBeVisible();
+  await gotoHydrated(page, '/account');
   await expect(page.getByText(`Inloggad som ${account.name}`).first()).toBeVisible();
   await waitHydrated(page);
   return account;

@@ -42,8 +42,8 @@ test.describe('hydration', () => {
     await page.getByLabel('Lösenord', { exact: true }).fill(account.password);
     await page.getByRole('button', { name: 'Skapa konto', exact: true }).click();
 
-    await expect(page).toHaveURL('/account');
-    await expect(page.getByText(`Inloggad som ${account.name}`).first()).toBeVisible();
+    await expect(page).toHaveURL('/signup/membership');
+    await expect(page.getByRole('heading', { name: 'Sista steget: bli medlem', level: 1 })).toBeVisible();
 
     const listing = posts.map((p) => `  ${p.type} ${p.url}`).join('\n');
     expect(posts.length, `the submit should POST to the server function; POSTs seen:\n${listing}`).toBeGreaterThan(0);

@@ -36,6 +36,8 @@ pub struct Config {
     pub cancellation_window_hours: i64,
     /// How long a seat is held for an unpaid checkout.
     pub hold_minutes: i64,
+    /// Free days before a new member's first charge; 0 = no trial.
+    pub membership_trial_days: u32,
     /// Files the server keeps: the simulator's webhook secret, emails written
     /// as `.eml` files.
     pub data_dir: std::path::PathBuf,
@@ -240,6 +242,12 @@ impl Config {
                 var("SEAT_HOLD_MINUTES").or_else(|| var("HOLD_MINUTES")),
                 15,
                 1..=120,
+            )?,
+            membership_trial_days: parse_num(
+                "MEMBERSHIP_TRIAL_DAYS",
+                var("MEMBERSHIP_TRIAL_DAYS"),
+                0,
+                0..=90,
             )?,
             data_dir: var("DATA_DIR").unwrap_or_else(|| "data".into()).into(),
         })

@@ -90,6 +90,7 @@ impl Application {
                 cancellation_window_secs: config.cancellation_window_hours * 3_600,
                 statement_descriptor_suffix: config.stripe.statement_descriptor_suffix.clone(),
                 membership_price_id: config.stripe.membership_price_id.clone(),
+                membership_trial_days: config.membership_trial_days,
             },
         );
         if let Some(simulator) = &payments.simulator {

@@ -21,7 +21,8 @@ pub async fn signup(email: String, display_name: String, password: String) -> Re
         logged_in.expires_in_secs,
         state.settings.secure_cookies,
     ));
-    leptos_axum::redirect("/account");
+    // The last, optional step of signing up: the membership.
+    leptos_axum::redirect("/signup/membership");
     Ok(())
 }
 

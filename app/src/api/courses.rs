@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::model::course::{Course, CourseInput};
+use crate::model::course::{Course, CourseInput, EnrolledCourse};
 use crate::model::order::CheckoutStarted;
 use crate::model::AppError;
 
@@ -18,6 +18,24 @@ use {
 pub async fn published_courses() -> Result<Vec<Course>, AppError> {
     let (state, ctx) = request().await?;
     courses::list_published(&state, &ctx)
+        .await
+        .map_err(|e| e.to_app_error(ctx.locale))
+}
+
+/// The newest published courses for the landing page.
+#[server]
+pub async fn landing_courses() -> Result<Vec<Course>, AppError> {
+    let (state, ctx) = request().await?;
+    courses::newest_published(&state, &ctx, courses::LANDING_LIMIT)
+        .await
+        .map_err(|e| e.to_app_error(ctx.locale))
+}
+
+/// "Mina kurser": the courses the signed-in student is enrolled in.
+#[server]
+pub async fn enrolled_courses() -> Result<Vec<EnrolledCourse>, AppError> {
+    let (state, ctx) = request().await?;
+    courses::enrolled_courses(&state, &ctx)
         .await
         .map_err(|e| e.to_app_error(ctx.locale))
 }

@@ -1,86 +1,20 @@
 //! Checkout for a seat (DESIGN §5): in one transaction take the seat and
 //! write a `pending` order with its hold; only after the commit create the
 //! PaymentIntent (a destination charge, keyed by the order id). If Stripe
-//! fails, the seat goes back and the student is told. Free sessions are
+//! fails, the seat goes back and the student is told (that step and the
+//! refusals are shared with courses: `order_payment`). Free sessions are
 //! booked at once.
 
 use anyhow::Context;
 use sqlx::Row;
 
-use crate::backend::accounts::{self, AccountError};
+use crate::backend::accounts;
+use crate::backend::order_payment::create_intent_or_undo;
+pub use crate::backend::order_payment::CheckoutError;
 use crate::backend::stripe::gateway::{DestinationCharge, PaymentIntentState};
-use crate::backend::stripe::GatewayError;
-use crate::backend::{db, error, new_id, now, receipts, seats, AppState, RequestContext};
-use crate::i18n::strings;
+use crate::backend::{db, new_id, now, receipts, seats, AppState, RequestContext};
 use crate::model::order::{split, CheckoutStarted, OrderStatus};
-use crate::model::{AppError, ErrorCode, Locale, User};
-
-#[derive(Debug, thiserror::Error)]
-pub enum CheckoutError {
-    #[error("not signed in")]
-    Unauthorized,
-    #[error("no such slot, or its session is not published")]
-    NotFound,
-    #[error("the slot is full")]
-    Full,
-    #[error("the slot is cancelled or has started")]
-    Closed,
-    #[error("the teacher cannot take payments")]
-    TeacherCannotTakePayments,
-    #[error("Stripe is unavailable")]
-    StripeUnavailable,
-    #[error(transparent)]
-    Unexpected(#[from] anyhow::Error),
-}
-
-impl From<sqlx::Error> for CheckoutError {
-    fn from(err: sqlx::Error) -> Self {
-        CheckoutError::Unexpected(anyhow::Error::new(err).context("database"))
-    }
-}
-
-impl From<AccountError> for CheckoutError {
-    fn from(err: AccountError) -> Self {
-        match err {
-            AccountError::Unauthorized => CheckoutError::Unauthorized,
-            other => CheckoutError::Unexpected(anyhow::Error::new(other)),
-        }
-    }
-}
-
-impl CheckoutError {
-    /// Also the reason label of the checkout metrics.
-    pub fn reason(&self) -> &'static str {
-        match self {
-            CheckoutError::Unauthorized => "unauthorized",
-            CheckoutError::NotFound => "not_found",
-            CheckoutError::Full => "full",
-            CheckoutError::Closed => "closed",
-            CheckoutError::TeacherCannotTakePayments => "teacher_cannot_take_payments",
-            CheckoutError::StripeUnavailable => "stripe_unavailable",
-            CheckoutError::Unexpected(_) => "internal",
-        }
-    }
-
-    pub fn to_app_error(&self, locale: Locale) -> AppError {
-        let s = strings(locale);
-        match self {
-            CheckoutError::Unauthorized => {
-                AppError::new(ErrorCode::Unauthorized, s.err_unauthorized)
-            }
-            CheckoutError::NotFound => AppError::new(ErrorCode::NotFound, s.err_not_found),
-            CheckoutError::Full => AppError::new(ErrorCode::Conflict, s.err_slot_full),
-            CheckoutError::Closed => AppError::new(ErrorCode::Conflict, s.err_slot_closed),
-            CheckoutError::TeacherCannotTakePayments => {
-                AppError::new(ErrorCode::PaymentsNotEnabled, s.err_teacher_no_payments)
-            }
-            CheckoutError::StripeUnavailable => {
-                AppError::new(ErrorCode::Unavailable, s.err_stripe_unavailable)
-            }
-            CheckoutError::Unexpected(err) => error::internal(err, locale),
-        }
-    }
-}
+use crate::model::User;
 
 /// What is for sale, read from the database (never from the client).
 struct SlotForSale {
@@ -312,8 +246,7 @@ async fn resume(
                 Ok(started(state, &order, Some(secret)))
             }
             Ok(_) => Err(CheckoutError::Closed),
-            Err(GatewayError::Unavailable(_)) => Err(CheckoutError::StripeUnavailable),
-            Err(err) => Err(CheckoutError::Unexpected(anyhow::Error::new(err))),
+            Err(err) => Err(err.into()),
         },
         None => {
             // A crash between the order and its PaymentIntent: create it now
@@ -331,13 +264,13 @@ async fn create_intent(
 ) -> Result<CheckoutStarted, CheckoutError> {
     let destination = order
         .destination
-        .clone()
+        .as_deref()
         .ok_or(CheckoutError::TeacherCannotTakePayments)?;
     let charge = DestinationCharge {
         order_id: &order.id,
         amount_cents: order.amount_cents,
         currency: &order.currency,
-        destination_account: &destination,
+        destination_account: destination,
         application_fee_cents: order.fee_cents,
         receipt_email: &user.email,
         description: &sale.title,
@@ -347,33 +280,12 @@ async fn create_intent(
             ("user_id", user.id.clone()),
         ],
     };
-    match state.stripe.create_destination_payment(&charge).await {
-        Ok(intent) => {
-            sqlx::query(
-                "UPDATE orders SET stripe_payment_intent = $1, updated_at = $2 WHERE id = $3",
-            )
-            .bind(&intent.id)
-            .bind(now())
-            .bind(&order.id)
-            .execute(state.db.pool())
-            .await?;
-            tracing::info!(
-                order_id = order.id,
-                payment_intent = intent.id,
-                "payment intent created"
-            );
-            Ok(started(state, &order, Some(intent.client_secret)))
-        }
-        Err(err) => {
-            // Nobody can pay for this order now: give the seat back at once.
-            let mut tx = state.db.pool().begin().await?;
-            seats::release(&mut tx, &order.id, OrderStatus::Cancelled).await?;
-            tx.commit().await?;
-            tracing::warn!(order_id = order.id, error = %err, "checkout failed at Stripe; seat released");
-            match err {
-                GatewayError::Unavailable(_) => Err(CheckoutError::StripeUnavailable),
-                other => Err(CheckoutError::Unexpected(anyhow::Error::new(other))),
-            }
-        }
-    }
+    let client_secret = create_intent_or_undo(state, &charge, || async {
+        // Give the seat back at once.
+        let mut tx = state.db.pool().begin().await?;
+        seats::release(&mut tx, &order.id, OrderStatus::Cancelled).await?;
+        tx.commit().await
+    })
+    .await?;
+    Ok(started(state, &order, Some(client_secret)))
 }

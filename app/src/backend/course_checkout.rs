@@ -1,84 +1,20 @@
 //! Checkout for a course (DESIGN §5): a `pending` one-off order with the
 //! course's price read here, committed before the PaymentIntent (a
-//! destination charge keyed by the order id) is created. Courses have no
+//! destination charge keyed by the order id) is created, or the order
+//! cancelled if Stripe fails (`order_payment`, shared with seats). Courses have no
 //! seats, so nothing is held; the `payment_intent.succeeded` webhook marks
 //! the order paid and enrols the student. A free course enrols at once.
 
 use anyhow::Context;
 use sqlx::Row;
 
-use crate::backend::accounts::{self, AccountError};
+use crate::backend::accounts;
+use crate::backend::order_payment::create_intent_or_undo;
+pub use crate::backend::order_payment::CheckoutError as CourseCheckoutError;
 use crate::backend::stripe::gateway::{DestinationCharge, PaymentIntentState};
-use crate::backend::stripe::GatewayError;
-use crate::backend::{db, error, new_id, now, AppState, RequestContext};
-use crate::i18n::strings;
+use crate::backend::{db, new_id, now, AppState, RequestContext};
 use crate::model::order::{split, CheckoutStarted, OrderStatus};
-use crate::model::{AppError, ErrorCode, Locale, User};
-
-#[derive(Debug, thiserror::Error)]
-pub enum CourseCheckoutError {
-    #[error("not signed in")]
-    Unauthorized,
-    #[error("no such course, or it is not published")]
-    NotFound,
-    #[error("the student already has the course")]
-    AlreadyEnrolled,
-    #[error("the teacher cannot take payments")]
-    TeacherCannotTakePayments,
-    #[error("Stripe is unavailable")]
-    StripeUnavailable,
-    #[error(transparent)]
-    Unexpected(#[from] anyhow::Error),
-}
-
-impl From<sqlx::Error> for CourseCheckoutError {
-    fn from(err: sqlx::Error) -> Self {
-        CourseCheckoutError::Unexpected(anyhow::Error::new(err).context("database"))
-    }
-}
-
-impl From<AccountError> for CourseCheckoutError {
-    fn from(err: AccountError) -> Self {
-        match err {
-            AccountError::Unauthorized => CourseCheckoutError::Unauthorized,
-            other => CourseCheckoutError::Unexpected(anyhow::Error::new(other)),
-        }
-    }
-}
-
-impl CourseCheckoutError {
-    /// Also the reason label of the checkout metrics.
-    pub fn reason(&self) -> &'static str {
-        match self {
-            CourseCheckoutError::Unauthorized => "unauthorized",
-            CourseCheckoutError::NotFound => "not_found",
-            CourseCheckoutError::AlreadyEnrolled => "already_enrolled",
-            CourseCheckoutError::TeacherCannotTakePayments => "teacher_cannot_take_payments",
-            CourseCheckoutError::StripeUnavailable => "stripe_unavailable",
-            CourseCheckoutError::Unexpected(_) => "internal",
-        }
-    }
-
-    pub fn to_app_error(&self, locale: Locale) -> AppError {
-        let s = strings(locale);
-        match self {
-            CourseCheckoutError::Unauthorized => {
-                AppError::new(ErrorCode::Unauthorized, s.err_unauthorized)
-            }
-            CourseCheckoutError::NotFound => AppError::new(ErrorCode::NotFound, s.err_not_found),
-            CourseCheckoutError::AlreadyEnrolled => {
-                AppError::new(ErrorCode::Conflict, s.err_course_already_enrolled)
-            }
-            CourseCheckoutError::TeacherCannotTakePayments => {
-                AppError::new(ErrorCode::PaymentsNotEnabled, s.err_teacher_no_payments)
-            }
-            CourseCheckoutError::StripeUnavailable => {
-                AppError::new(ErrorCode::Unavailable, s.err_stripe_unavailable)
-            }
-            CourseCheckoutError::Unexpected(err) => error::internal(err, locale),
-        }
-    }
-}
+use crate::model::User;
 
 /// What is for sale, read from the database (never from the client).
 struct CourseForSale {
@@ -373,8 +309,7 @@ async fn resume(
             .await?;
             Ok(None)
         }
-        Err(GatewayError::Unavailable(_)) => Err(CourseCheckoutError::StripeUnavailable),
-        Err(err) => Err(CourseCheckoutError::Unexpected(anyhow::Error::new(err))),
+        Err(err) => Err(err.into()),
     }
 }
 
@@ -401,45 +336,25 @@ async fn create_intent(
             ("user_id", user.id.clone()),
         ],
     };
-    match state.stripe.create_destination_payment(&charge).await {
-        Ok(intent) => {
-            sqlx::query(
-                "UPDATE orders SET stripe_payment_intent = $1, updated_at = $2 WHERE id = $3",
-            )
-            .bind(&intent.id)
-            .bind(now())
-            .bind(&order.id)
-            .execute(state.db.pool())
-            .await?;
-            tracing::info!(
-                order_id = order.id,
-                payment_intent = intent.id,
-                "course payment intent created"
-            );
-            Ok(started(
-                state,
-                &order.id,
-                order.status,
-                order.amount_cents,
-                &order.currency,
-                Some(intent.client_secret),
-            ))
-        }
-        Err(err) => {
-            // Nobody can pay for this order now: close it.
-            sqlx::query(
-                "UPDATE orders SET status = 'cancelled', updated_at = $2 \
-                 WHERE id = $1 AND status = 'pending'",
-            )
-            .bind(&order.id)
-            .bind(now())
-            .execute(state.db.pool())
-            .await?;
-            tracing::warn!(order_id = order.id, error = %err, "course checkout failed at Stripe; order cancelled");
-            match err {
-                GatewayError::Unavailable(_) => Err(CourseCheckoutError::StripeUnavailable),
-                other => Err(CourseCheckoutError::Unexpected(anyhow::Error::new(other))),
-            }
-        }
-    }
+    let client_secret = create_intent_or_undo(state, &charge, || async {
+        // A course holds nothing: closing the order is all there is to undo.
+        sqlx::query(
+            "UPDATE orders SET status = 'cancelled', updated_at = $2 \
+             WHERE id = $1 AND status = 'pending'",
+        )
+        .bind(&order.id)
+        .bind(now())
+        .execute(state.db.pool())
+        .await?;
+        Ok(())
+    })
+    .await?;
+    Ok(started(
+        state,
+        &order.id,
+        order.status,
+        order.amount_cents,
+        &order.currency,
+        Some(client_secret),
+    ))
 }

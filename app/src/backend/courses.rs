@@ -11,12 +11,14 @@ use sqlx::Row;
 use crate::backend::sessions::{owner_refusal, require_teacher, SessionError};
 use crate::backend::{accounts, error, new_id, now, AppState, RequestContext};
 use crate::i18n::strings;
-use crate::model::course::{Course, CourseInput, CourseRule, Lesson};
+use crate::model::course::{Course, CourseInput, CourseRule, EnrolledCourse, Lesson};
 use crate::model::session::{Currency, Visibility};
 use crate::model::{AppError, ErrorCode, Locale};
 
 /// How many courses "Rekommenderade kurser" shows.
 pub const RECOMMENDED_LIMIT: i64 = 6;
+/// How many of the newest courses the landing page shows.
+pub const LANDING_LIMIT: i64 = 6;
 /// The most courses one public listing returns.
 pub const LIST_LIMIT: i64 = 200;
 
@@ -269,7 +271,8 @@ pub async fn save(
     get(state, ctx, &id).await
 }
 
-/// One course, if the caller may see it: published, or their own draft.
+/// One course, if the caller may see it: published, their own draft, or a
+/// course they bought that has since gone back to draft.
 pub async fn get(state: &AppState, ctx: &RequestContext, id: &str) -> Result<Course, CourseError> {
     let viewer = viewer_id(state, ctx).await?;
     let row = sqlx::query(&format!(
@@ -281,8 +284,9 @@ pub async fn get(state: &AppState, ctx: &RequestContext, id: &str) -> Result<Cou
     .await?
     .ok_or(CourseError::NotFound)?;
     let course = course_from_row(&row, &viewer)?;
-    if course.visibility == Visibility::Draft && !course.is_owner {
-        // A draft does not exist for anyone but its teacher.
+    if course.visibility == Visibility::Draft && !course.is_owner && !course.enrolled {
+        // A draft does not exist for anyone but its teacher, and the students
+        // who bought it before it was unpublished: what they paid for stays theirs.
         return Err(CourseError::NotFound);
     }
     let mut courses = [course];
@@ -291,10 +295,20 @@ pub async fn get(state: &AppState, ctx: &RequestContext, id: &str) -> Result<Cou
     Ok(course)
 }
 
-/// Published courses, newest first.
+/// Published courses, newest first (at most `LIST_LIMIT`).
 pub async fn list_published(
     state: &AppState,
     ctx: &RequestContext,
+) -> Result<Vec<Course>, CourseError> {
+    newest_published(state, ctx, LIST_LIMIT).await
+}
+
+/// The newest `limit` published courses (never more than `LIST_LIMIT`):
+/// the catalogue, and the landing page's first few.
+pub async fn newest_published(
+    state: &AppState,
+    ctx: &RequestContext,
+    limit: i64,
 ) -> Result<Vec<Course>, CourseError> {
     let viewer = viewer_id(state, ctx).await?;
     let rows = sqlx::query(&format!(
@@ -302,10 +316,40 @@ pub async fn list_published(
          ORDER BY c.created_at DESC, c.id DESC LIMIT $2"
     ))
     .bind(&viewer)
-    .bind(LIST_LIMIT)
+    .bind(limit.clamp(0, LIST_LIMIT))
     .fetch_all(state.db.pool())
     .await?;
     collect(state, rows, &viewer).await
+}
+
+/// "Mina kurser": the courses the signed-in student is enrolled in, the
+/// latest first, in one query (drafts too: a bought course stays open).
+pub async fn enrolled_courses(
+    state: &AppState,
+    ctx: &RequestContext,
+) -> Result<Vec<EnrolledCourse>, CourseError> {
+    let user = accounts::require_user(state, ctx).await?;
+    let rows = sqlx::query(
+        "SELECT c.id, c.title, u.display_name AS teacher_name FROM enrollments e \
+         JOIN courses c ON c.id = e.course_id JOIN teachers t ON t.id = c.teacher_id \
+         JOIN users u ON u.id = t.user_id \
+         WHERE e.user_id = $1 \
+         ORDER BY e.created_at DESC, c.id DESC LIMIT $2",
+    )
+    .bind(&user.id)
+    .bind(LIST_LIMIT)
+    .fetch_all(state.db.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(EnrolledCourse {
+                id: row.try_get("id")?,
+                title: row.try_get("title")?,
+                teacher_name: row.try_get("teacher_name")?,
+            })
+        })
+        .collect::<Result<Vec<_>, sqlx::Error>>()
+        .map_err(CourseError::from)
 }
 
 /// The teacher's own courses, drafts included, newest first.

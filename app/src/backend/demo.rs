@@ -1,6 +1,6 @@
-//! Demo data for `make run`: a teacher and a student with known passwords and
-//! a few published sessions. Seeding is idempotent: it does nothing once the
-//! demo teacher exists.
+//! Demo data for `make run`: a teacher and a student with known passwords, a
+//! few published sessions and a course. Seeding is idempotent: the accounts
+//! and sessions are written once (with the demo teacher), the course once.
 
 use crate::backend::{new_id, now, password, Db};
 use crate::model::Password;
@@ -77,9 +77,91 @@ const SESSIONS: [DemoSession; 4] = [
     },
 ];
 
-/// Seeds the demo accounts and sessions unless they exist. Returns whether
-/// anything was written.
+/// The demo course: a published, paid course of the demo teacher.
+const COURSE_TITLE: &str = "Andning i fyra veckor";
+const COURSE_DESCRIPTION: &str =
+    "En lektion i veckan: lugn andning, fokus, sömn och andning i vardagen.";
+const COURSE_PRICE_CENTS: i64 = 49_900;
+const COURSE_LESSONS: [(&str, &str); 4] = [
+    (
+        "Vecka 1: Lugn andning",
+        "https://video.aveli.test/kurser/andning/1",
+    ),
+    (
+        "Vecka 2: Fokus",
+        "https://video.aveli.test/kurser/andning/2",
+    ),
+    ("Vecka 3: Sömn", "https://video.aveli.test/kurser/andning/3"),
+    (
+        "Vecka 4: Andning i vardagen",
+        "https://video.aveli.test/kurser/andning/4",
+    ),
+];
+
+/// Seeds the demo accounts, sessions and course unless they exist. Returns
+/// whether anything was written.
 pub async fn seed(db: &Db) -> anyhow::Result<bool> {
+    let accounts = seed_accounts_and_sessions(db).await?;
+    let course = seed_course(db).await?;
+    Ok(accounts || course)
+}
+
+/// The demo course, unless the demo teacher has it already.
+async fn seed_course(db: &Db) -> anyhow::Result<bool> {
+    let teacher: Option<String> = sqlx::query_scalar(
+        "SELECT t.id FROM teachers t JOIN users u ON u.id = t.user_id WHERE u.email = $1",
+    )
+    .bind(TEACHER.email)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(teacher_id) = teacher else {
+        return Ok(false);
+    };
+    let exists: Option<String> =
+        sqlx::query_scalar("SELECT id FROM courses WHERE teacher_id = $1 AND title = $2")
+            .bind(&teacher_id)
+            .bind(COURSE_TITLE)
+            .fetch_optional(db.pool())
+            .await?;
+    if exists.is_some() {
+        return Ok(false);
+    }
+    let at = now();
+    let course_id = new_id();
+    let mut tx = db.pool().begin().await?;
+    sqlx::query(
+        "INSERT INTO courses (id, teacher_id, title, description, price_cents, currency, \
+         cover_image_url, visibility, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, 'SEK', NULL, 'published', $6, $6)",
+    )
+    .bind(&course_id)
+    .bind(&teacher_id)
+    .bind(COURSE_TITLE)
+    .bind(COURSE_DESCRIPTION)
+    .bind(COURSE_PRICE_CENTS)
+    .bind(at)
+    .execute(&mut *tx)
+    .await?;
+    for (position, (title, url)) in (1_i64..).zip(COURSE_LESSONS) {
+        sqlx::query(
+            "INSERT INTO course_lessons (id, course_id, position, title, video_url, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $6)",
+        )
+        .bind(new_id())
+        .bind(&course_id)
+        .bind(position)
+        .bind(title)
+        .bind(url)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The demo accounts and sessions, unless the demo teacher exists.
+async fn seed_accounts_and_sessions(db: &Db) -> anyhow::Result<bool> {
     let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
         .bind(TEACHER.email)
         .fetch_optional(db.pool())

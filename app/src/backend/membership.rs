@@ -8,10 +8,11 @@ use stripe_types::Expandable;
 
 use crate::backend::accounts::{self, AccountError};
 use crate::backend::stripe::gateway::period_end;
+use crate::backend::stripe::gateway::CreatedSubscription;
 use crate::backend::stripe::GatewayError;
 use crate::backend::{catalog, error, new_id, now, AppState, RequestContext};
 use crate::i18n::strings;
-use crate::model::membership::{grants_access, MembershipView, SubscriptionStarted};
+use crate::model::membership::{grants_access, ConfirmWith, MembershipView, SubscriptionStarted};
 use crate::model::{AppError, ErrorCode, Locale};
 
 use crate::model::membership::{AMOUNT_CENTS, CURRENCY};
@@ -68,16 +69,23 @@ impl MembershipError {
     }
 }
 
-/// The configured price, or (simulated mode) the catalogue's, created on demand.
+/// The configured price, or the catalogue's (looked up once per process by its
+/// lookup key, and created on demand: the simulator's case).
 async fn price_id(state: &AppState) -> Result<String, MembershipError> {
     if let Some(id) = &state.settings.membership_price_id {
         return Ok(id.clone());
     }
-    let spec = catalog::PRICES
-        .iter()
-        .find(|p| p.lookup_key == catalog::MEMBERSHIP_LOOKUP_KEY)
-        .ok_or_else(|| anyhow::anyhow!("the catalogue has no membership price"))?;
-    Ok(state.stripe.ensure_price(spec).await?.0)
+    let id = state
+        .membership_price
+        .get_or_try_init(|| async {
+            let spec = catalog::PRICES
+                .iter()
+                .find(|p| p.lookup_key == catalog::MEMBERSHIP_LOOKUP_KEY)
+                .ok_or_else(|| anyhow::anyhow!("the catalogue has no membership price"))?;
+            Ok::<_, MembershipError>(state.stripe.ensure_price(spec).await?.0)
+        })
+        .await?;
+    Ok(id.clone())
 }
 
 /// The user's Stripe Customer, created once and stored on the user.
@@ -111,13 +119,15 @@ struct Row_ {
     subscription: Option<String>,
     status: String,
     period_end: Option<i64>,
+    paid_until: Option<i64>,
     cancel_at_period_end: bool,
+    needs_payment_method: bool,
 }
 
 async fn row_of(state: &AppState, user_id: &str) -> Result<Option<Row_>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT id, stripe_subscription_id, status, current_period_end, cancel_at_period_end \
-         FROM memberships WHERE user_id = $1",
+        "SELECT id, stripe_subscription_id, status, current_period_end, paid_until, \
+         cancel_at_period_end, needs_payment_method FROM memberships WHERE user_id = $1",
     )
     .bind(user_id)
     .fetch_optional(state.db.pool())
@@ -128,22 +138,28 @@ async fn row_of(state: &AppState, user_id: &str) -> Result<Option<Row_>, sqlx::E
             subscription: row.try_get("stripe_subscription_id")?,
             status: row.try_get("status")?,
             period_end: row.try_get("current_period_end")?,
+            paid_until: row.try_get("paid_until")?,
             cancel_at_period_end: row.try_get::<i64, _>("cancel_at_period_end")? == 1,
+            needs_payment_method: row.try_get::<i64, _>("needs_payment_method")? == 1,
         })
     })
     .transpose()
 }
 
-fn started(
-    state: &AppState,
-    id: String,
-    status: String,
-    client_secret: Option<String>,
-) -> SubscriptionStarted {
+/// What the browser confirms next: the open invoice (a first payment, or a
+/// failed renewal paid with a new card) or a trial's SetupIntent (its card).
+fn started(state: &AppState, sub: CreatedSubscription, trial_days: u32) -> SubscriptionStarted {
+    let (client_secret, confirm_with) = match sub.status.as_str() {
+        "incomplete" | "past_due" | "unpaid" => (sub.client_secret, ConfirmWith::Payment),
+        "trialing" => (sub.setup_secret, ConfirmWith::Setup),
+        _ => (None, ConfirmWith::Payment),
+    };
     SubscriptionStarted {
-        subscription_id: id,
+        subscription_id: sub.id,
         client_secret,
-        status,
+        confirm_with,
+        status: sub.status,
+        trial_days,
         publishable_key: state.stripe.publishable_key().to_owned(),
         script_url: state.settings.stripe_js_url.clone(),
         amount_cents: AMOUNT_CENTS,
@@ -151,7 +167,9 @@ fn started(
     }
 }
 
-/// Starts the membership, or returns the one under way (one per user).
+/// Starts the membership, or returns the one under way (one per user) with
+/// what is still to confirm: an unpaid invoice, or a trial's card. A trial is
+/// offered once per user: only to someone who never had a membership.
 pub async fn subscribe(
     state: &AppState,
     ctx: &RequestContext,
@@ -166,17 +184,31 @@ pub async fn subscribe(
     {
         if !matches!(status.as_str(), "canceled" | "incomplete_expired") {
             let sub = state.stripe.retrieve_subscription(id).await?;
-            let secret = (sub.status == "incomplete")
-                .then_some(sub.client_secret)
-                .flatten();
-            return Ok(started(state, sub.id, sub.status, secret));
+            return Ok(started(state, sub, 0));
         }
     }
+    let trial_days = if existing.is_none() {
+        state.settings.membership_trial_days
+    } else {
+        0
+    };
     let customer = customer_id(state, &user).await?;
     let price = price_id(state).await?;
     let at = now();
     let row_id = match &existing {
-        Some(row) => row.id.clone(),
+        Some(row) => {
+            // A new subscription for this row: until its id is stored, the
+            // webhooks that race the answer are told to come back later.
+            sqlx::query(
+                "UPDATE memberships SET stripe_subscription_id = NULL, status = 'incomplete', \
+                 status_event_at = NULL, needs_payment_method = 0, updated_at = $1 WHERE id = $2",
+            )
+            .bind(at)
+            .bind(&row.id)
+            .execute(state.db.pool())
+            .await?;
+            row.id.clone()
+        }
         None => {
             let id = new_id();
             let inserted = sqlx::query(
@@ -213,15 +245,17 @@ pub async fn subscribe(
     .collect();
     let sub = state
         .stripe
-        .create_subscription(&customer, &price, metadata, &key)
+        .create_subscription(&customer, &price, trial_days, metadata, &key)
         .await?;
     sqlx::query(
         "UPDATE memberships SET stripe_subscription_id = $1, status = $2, current_period_end = $3, \
-         cancel_at_period_end = 0, status_event_at = NULL, updated_at = $4 WHERE id = $5",
+         cancel_at_period_end = 0, needs_payment_method = $4, status_event_at = NULL, updated_at = $5 \
+         WHERE id = $6",
     )
     .bind(&sub.id)
     .bind(&sub.status)
     .bind(sub.current_period_end)
+    .bind(i64::from(sub.setup_secret.is_some()))
     .bind(now())
     .bind(&row_id)
     .execute(state.db.pool())
@@ -231,7 +265,7 @@ pub async fn subscribe(
         subscription = sub.id,
         "membership started"
     );
-    Ok(started(state, sub.id, sub.status, sub.client_secret))
+    Ok(started(state, sub, trial_days))
 }
 
 /// The signed-in user's membership.
@@ -243,7 +277,10 @@ pub async fn get(
     let row = row_of(state, &user.id).await?;
     Ok(match row {
         Some(row) => MembershipView {
-            is_member: grants_access(&row.status, row.period_end, now()),
+            is_member: grants_access(&row.status, row.period_end, row.paid_until, now()),
+            needs_payment_method: row.status == "past_due"
+                || (row.status == "trialing" && row.needs_payment_method),
+            trial_days: 0,
             current_period_end: row
                 .period_end
                 .and_then(|s| chrono::DateTime::from_timestamp(s, 0)),
@@ -257,6 +294,8 @@ pub async fn get(
             is_member: false,
             current_period_end: None,
             cancel_at_period_end: false,
+            needs_payment_method: false,
+            trial_days: state.settings.membership_trial_days,
             amount_cents: AMOUNT_CENTS,
             currency: CURRENCY.into(),
         },
@@ -319,6 +358,31 @@ async fn queue_notice(
     Ok(())
 }
 
+/// A webhook can outrun the answer to the create call: its subscription's id is
+/// not stored yet, but its metadata names the membership waiting for one. Such
+/// an event fails, so Stripe delivers it again once the id is stored.
+async fn refuse_if_not_stored_yet(
+    tx: &mut Transaction<'_, Any>,
+    membership_id: Option<&String>,
+    subscription: &str,
+) -> anyhow::Result<()> {
+    let Some(id) = membership_id else {
+        return Ok(());
+    };
+    let waiting: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM memberships WHERE id = $1 AND stripe_subscription_id IS NULL",
+    )
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    if waiting.is_some() {
+        anyhow::bail!(
+            "membership {id} has not stored subscription {subscription} yet; retry later"
+        );
+    }
+    Ok(())
+}
+
 async fn stored_status(
     tx: &mut Transaction<'_, Any>,
     subscription: &str,
@@ -342,7 +406,7 @@ pub async fn apply_subscription(
     let before = stored_status(tx, sub.id.as_str()).await?;
     let done = sqlx::query(
         "UPDATE memberships SET status = $2, current_period_end = COALESCE($3, current_period_end), \
-         cancel_at_period_end = $4, status_event_at = $5, updated_at = $6 \
+         cancel_at_period_end = $4, needs_payment_method = $7, status_event_at = $5, updated_at = $6 \
          WHERE stripe_subscription_id = $1 AND (status_event_at IS NULL OR status_event_at <= $5)",
     )
     .bind(sub.id.as_str())
@@ -351,9 +415,13 @@ pub async fn apply_subscription(
     .bind(i64::from(sub.cancel_at_period_end))
     .bind(event_created)
     .bind(now())
+    .bind(i64::from(sub.pending_setup_intent.is_some()))
     .execute(&mut **tx)
     .await?;
     let applied = done.rows_affected() > 0;
+    if !applied {
+        refuse_if_not_stored_yet(tx, sub.metadata.get("membership_id"), sub.id.as_str()).await?;
+    }
     if applied && sub.status.as_str() == "canceled" && before.as_deref() != Some("canceled") {
         let key = format!("membership-ended:{}", sub.id.as_str());
         queue_notice(
@@ -368,17 +436,24 @@ pub async fn apply_subscription(
     Ok(applied)
 }
 
-fn subscription_of(invoice: &Invoice) -> Option<String> {
+/// The invoice's subscription, and the membership its metadata names.
+fn subscription_of(invoice: &Invoice) -> Option<(String, Option<String>)> {
     let parent = invoice.parent.as_ref()?.subscription_details.as_ref()?;
-    Some(match &parent.subscription {
+    let id = match &parent.subscription {
         Expandable::Id(id) => id.as_str().to_owned(),
         Expandable::Object(sub) => sub.id.as_str().to_owned(),
-    })
+    };
+    let membership = parent
+        .metadata
+        .as_ref()
+        .and_then(|m| m.get("membership_id").cloned());
+    Some((id, membership))
 }
 
-/// `invoice.paid` → active until the period end; `invoice.payment_failed` →
-/// past_due (access continues until the paid period ends). A failed first
-/// invoice leaves the subscription `incomplete`, as Stripe does.
+/// `invoice.paid` → active, and paid until the invoice's period end;
+/// `invoice.payment_failed` → past_due (access continues until `paid_until`).
+/// A failed first invoice leaves the subscription `incomplete`, as Stripe
+/// does, and a trial's free invoice leaves it `trialing`.
 pub async fn apply_invoice(
     tx: &mut Transaction<'_, Any>,
     invoice: &Invoice,
@@ -386,15 +461,27 @@ pub async fn apply_invoice(
     event_created: i64,
     public_url: &str,
 ) -> anyhow::Result<bool> {
-    let Some(subscription) = subscription_of(invoice) else {
+    let Some((subscription, membership_id)) = subscription_of(invoice) else {
         return Ok(false);
     };
     let before = stored_status(tx, &subscription).await?;
     let status = if paid { "active" } else { "past_due" };
-    let period_end = invoice.lines.data.iter().map(|line| line.period.end).max();
+    let period_end = invoice
+        .lines
+        .data
+        .iter()
+        .map(|line| line.period.end)
+        .max()
+        .unwrap_or(0);
+    // Only a paid invoice moves `paid_until`; only a paid one with money in it
+    // ends a trial (the trial's own invoice is free).
+    let paid_until = if paid { period_end } else { 0 };
+    let free = i64::from(invoice.total == 0);
     let done = sqlx::query(
-        "UPDATE memberships SET status = $2, \
+        "UPDATE memberships SET \
+         status = CASE WHEN $6 = 1 AND status = 'trialing' THEN status ELSE $2 END, \
          current_period_end = CASE WHEN $3 > COALESCE(current_period_end, 0) THEN $3 ELSE current_period_end END, \
+         paid_until = CASE WHEN $7 > COALESCE(paid_until, 0) THEN $7 ELSE paid_until END, \
          status_event_at = $4, updated_at = $5 \
          WHERE stripe_subscription_id = $1 AND status <> 'canceled' \
          AND ($2 = 'active' OR status <> 'incomplete') \
@@ -402,12 +489,17 @@ pub async fn apply_invoice(
     )
     .bind(&subscription)
     .bind(status)
-    .bind(period_end.unwrap_or(0))
+    .bind(period_end)
     .bind(event_created)
     .bind(now())
+    .bind(free)
+    .bind(paid_until)
     .execute(&mut **tx)
     .await?;
     let applied = done.rows_affected() > 0;
+    if !applied {
+        refuse_if_not_stored_yet(tx, membership_id.as_ref(), &subscription).await?;
+    }
     if applied {
         use crate::backend::emails::MembershipNotice;
         let invoice_id = invoice
@@ -415,7 +507,8 @@ pub async fn apply_invoice(
             .as_ref()
             .map(|id| id.as_str().to_owned())
             .unwrap_or_default();
-        if paid && before.as_deref() == Some("incomplete") {
+        // The first paid invoice: a trial's free one, or the first charge.
+        if paid && matches!(before.as_deref(), Some("incomplete" | "trialing")) {
             let key = format!("membership-welcome:{subscription}");
             queue_notice(
                 tx,

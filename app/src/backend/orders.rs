@@ -1,7 +1,8 @@
-//! Orders after checkout: the receipt (its owner only), "Min bokning", and
-//! cancellations — a student's within the window, a teacher's for a whole
-//! slot. A cancelled paid booking gives its seat back in a transaction and is
-//! then refunded (`refunds`), so money is never kept without a seat.
+//! Orders after checkout: the receipt (its owner only; seats and courses),
+//! "Min bokning" (seats only), and cancellations — a student's within the
+//! window, a teacher's for a whole slot. A cancelled paid booking gives its
+//! seat back in a transaction and is then refunded (`refunds`), so money is
+//! never kept without a seat.
 
 use anyhow::Context;
 use chrono::{DateTime, Utc};
@@ -65,11 +66,16 @@ fn instant(secs: Option<i64>) -> Option<DateTime<Utc>> {
     secs.and_then(|s| DateTime::from_timestamp(s, 0))
 }
 
-const ORDER_COLUMNS: &str = "o.id, o.user_id, o.status, o.amount_cents, o.currency, o.refunded_cents, \
-     o.failure_reason, o.payment_method, o.session_id, o.slot_id, o.hold_expires_at, o.hold_active, \
-     o.created_at, s.title, s.recording_url, u.display_name AS teacher_name, sl.start_at, sl.end_at";
-const ORDER_JOINS: &str = "FROM orders o JOIN sessions s ON s.id = o.session_id \
-     JOIN teachers t ON t.id = s.teacher_id JOIN users u ON u.id = t.user_id \
+/// An order is for a session (a seat) or for a course; `title` is the one
+/// bought, the teacher theirs. Orders for neither (memberships) never match.
+const ORDER_COLUMNS: &str =
+    "o.id, o.user_id, o.status, o.amount_cents, o.currency, o.refunded_cents, \
+     o.failure_reason, o.payment_method, o.session_id, o.course_id, o.slot_id, o.hold_expires_at, \
+     o.hold_active, o.created_at, COALESCE(s.title, c.title) AS title, s.recording_url, \
+     u.display_name AS teacher_name, sl.start_at, sl.end_at";
+const ORDER_JOINS: &str = "FROM orders o LEFT JOIN sessions s ON s.id = o.session_id \
+     LEFT JOIN courses c ON c.id = o.course_id \
+     JOIN teachers t ON t.id = COALESCE(s.teacher_id, c.teacher_id) JOIN users u ON u.id = t.user_id \
      LEFT JOIN session_slots sl ON sl.id = o.slot_id";
 
 fn status_of(row: &AnyRow) -> anyhow::Result<OrderStatus> {
@@ -95,6 +101,7 @@ fn view_from_row(state: &AppState, row: &AnyRow) -> anyhow::Result<OrderView> {
         payment_method: row.try_get("payment_method")?,
         statement_descriptor: state.settings.statement_descriptor_suffix.clone(),
         session_id: row.try_get("session_id")?,
+        course_id: row.try_get("course_id")?,
         session_title: row.try_get("title")?,
         teacher_name: row.try_get("teacher_name")?,
         slot_id: row.try_get("slot_id")?,
@@ -106,7 +113,7 @@ fn view_from_row(state: &AppState, row: &AnyRow) -> anyhow::Result<OrderView> {
     })
 }
 
-/// One order, for its owner; anyone else gets `NotFound`.
+/// One order (a seat or a course), for its owner; anyone else gets `NotFound`.
 pub async fn get(
     state: &AppState,
     ctx: &RequestContext,

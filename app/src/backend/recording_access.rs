@@ -32,8 +32,9 @@ impl RecordingAccess {
         let member: Option<String> = sqlx::query_scalar(
             // The same rule as `model::membership::grants_access`.
             "SELECT id FROM memberships WHERE user_id = $1 \
-             AND status IN ('active', 'trialing', 'past_due') \
-             AND (current_period_end IS NULL OR current_period_end > $2)",
+             AND ((status IN ('active', 'trialing') \
+                   AND (current_period_end IS NULL OR current_period_end > $2)) \
+               OR (status = 'past_due' AND paid_until > $2))",
         )
         .bind(&user.id)
         .bind(now())

@@ -11,6 +11,9 @@ pub struct AppState {
     pub db: Db,
     pub stripe: StripeGateway,
     pub settings: Arc<Settings>,
+    /// The membership's Price id once looked up by its lookup key (when
+    /// `STRIPE_MEMBERSHIP_PRICE_ID` is unset): one Stripe call per process.
+    pub membership_price: Arc<tokio::sync::OnceCell<String>>,
 }
 
 /// The part of the configuration the backend services read.
@@ -37,6 +40,9 @@ pub struct Settings {
     /// `STRIPE_MEMBERSHIP_PRICE_ID`; unset, the catalogue's price is used
     /// (created on demand: the simulator's case).
     pub membership_price_id: Option<String>,
+    /// `MEMBERSHIP_TRIAL_DAYS`: free days before a first-time member's first
+    /// charge (0 = none); the card is collected by the trial's SetupIntent.
+    pub membership_trial_days: u32,
 }
 
 impl AppState {
@@ -45,6 +51,7 @@ impl AppState {
             db,
             stripe,
             settings: Arc::new(settings),
+            membership_price: Arc::default(),
         }
     }
 }

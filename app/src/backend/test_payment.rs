@@ -40,6 +40,7 @@ pub async fn create(state: &AppState, ctx: &RequestContext) -> Result<PaymentSet
         .await?;
     Ok(PaymentSetup {
         client_secret: intent.client_secret,
+        confirm_with: crate::model::membership::ConfirmWith::Payment,
         publishable_key: state.stripe.publishable_key().to_owned(),
         script_url: state.settings.stripe_js_url.clone(),
         amount_cents: AMOUNT_CENTS,

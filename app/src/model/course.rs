@@ -192,6 +192,15 @@ impl Course {
     }
 }
 
+/// A course the student has (bought, or joined free): "Mina kurser".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct EnrolledCourse {
+    pub id: String,
+    pub title: String,
+    pub teacher_name: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -109,7 +109,8 @@ pub struct CheckoutStarted {
     pub hold_expires_at: Option<DateTime<Utc>>,
 }
 
-/// An order as its owner sees it (the receipt page).
+/// An order as its owner sees it (the receipt page): a seat in a session,
+/// or a course (`course_id` set; then the session fields are `None`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct OrderView {
@@ -125,6 +126,10 @@ pub struct OrderView {
     /// What the card statement shows.
     pub statement_descriptor: String,
     pub session_id: Option<String>,
+    /// Set for a course order.
+    #[serde(default)]
+    pub course_id: Option<String>,
+    /// What was bought: the session's title, or the course's.
     pub session_title: String,
     pub teacher_name: String,
     pub slot_id: Option<String>,

@@ -42,6 +42,9 @@ pub struct PayoutStatus {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PaymentSetup {
     pub client_secret: String,
+    /// `Setup` for a SetupIntent's secret (a trial's card): confirmSetup.
+    #[serde(default)]
+    pub confirm_with: crate::model::membership::ConfirmWith,
     pub publishable_key: String,
     /// Stripe.js: js.stripe.com in live mode, the simulator's stand-in otherwise.
     pub script_url: String,

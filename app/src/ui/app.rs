@@ -15,7 +15,7 @@ use crate::ui::pages::{
     error::ErrorPage, home::HomePage, landing::LandingPage, login::LoginPage,
     membership::MembershipPage, not_found::NotFoundPage, payment_test::PaymentTestPage,
     payouts::PayoutsPage, receipt::ReceiptPage, session::SessionPage, signup::SignupPage,
-    studio::StudioPage, studio_courses::StudioCoursesPage,
+    signup_membership::SignupMembershipPage, studio::StudioPage, studio_courses::StudioCoursesPage,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -102,6 +102,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=LandingPage />
                         <Route path=path!("/login") view=LoginPage />
                         <Route path=path!("/signup") view=SignupPage />
+                        <Route path=path!("/signup/membership") view=SignupMembershipPage ssr=SsrMode::Async />
                         <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                         <Route path=path!("/home") view=HomePage ssr=SsrMode::Async />
                         <Route path=path!("/studio") view=StudioPage />

@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 
+use crate::model::membership::ConfirmWith;
 use crate::model::payouts::PaymentSetup;
 use crate::stripe_js::{self, Elements, StripeClient};
 use crate::ui::i18n_context::use_i18n;
@@ -28,7 +29,8 @@ pub fn PaymentForm(
     /// The pay button's label.
     #[prop(into)]
     pay_label: Signal<String>,
-    /// Told when a payment succeeded inside the page (the PaymentIntent id).
+    /// Told when a payment (or a SetupIntent's card) succeeded inside the page
+    /// (the intent's id).
     #[prop(optional)]
     on_success: Option<Callback<String>>,
     /// Told once the element is ready (it has drawn its payment methods).
@@ -42,6 +44,7 @@ pub fn PaymentForm(
     let handles: StoredValue<Option<(StripeClient, Elements)>, LocalStorage> =
         StoredValue::new_local(None);
 
+    let confirm_with = setup.confirm_with;
     Effect::new(move |_| {
         let setup = setup.clone();
         // Untracked: a language switch must not mount a second element.
@@ -93,7 +96,11 @@ pub fn PaymentForm(
                 phase.set(PaymentPhase::Failed(err.message));
                 return;
             }
-            match stripe.confirm(elements, &return_url, None).await {
+            let confirmed = match confirm_with {
+                ConfirmWith::Payment => stripe.confirm(elements, &return_url, None).await,
+                ConfirmWith::Setup => stripe.confirm_setup(elements, &return_url).await,
+            };
+            match confirmed {
                 // `processing` (some wallets) settles by webhook: the receipt page waits for it.
                 Ok(intent) if intent.status == "succeeded" || intent.status == "processing" => {
                     if let Some(callback) = on_success {
@@ -128,7 +135,10 @@ pub fn PaymentForm(
                 PaymentPhase::Succeeded(_) => {
                     view! {
                         <p class="alert alert-success" role="status" data-testid="payment-success">
-                            {move || i18n.t().paytest_succeeded}
+                            {move || match confirm_with {
+                                ConfirmWith::Payment => i18n.t().paytest_succeeded,
+                                ConfirmWith::Setup => i18n.t().membership_card_saved,
+                            }}
                         </p>
                     }
                         .into_any()

@@ -9,8 +9,8 @@ use app::model::order::OrderView;
 use crate::api::caller::Caller;
 use crate::api::error::{ApiError, ErrorBody};
 
-/// One of your orders: status, amounts, failure reason. Someone else's order
-/// does not exist for you (404).
+/// One of your orders, for a seat or a course (`course_id` set): status,
+/// amounts, failure reason. Someone else's order does not exist for you (404).
 #[utoipa::path(
     get,
     path = "/api/v1/orders/{id}",

@@ -2,7 +2,7 @@
  * Stripe.js stand-in for the Aveli Stripe simulator (served at {mount}/v3.js).
  *
  * Implements the part of Stripe.js the app uses — Stripe(), elements(), the Payment Element,
- * elements.submit(), confirmPayment() and retrievePaymentIntent() — against the simulator's
+ * elements.submit(), confirmPayment(), confirmSetup() and retrievePaymentIntent() — against the simulator's
  * browser endpoints (see the "Stripe.js stand-in" section of the simulator contract). The
  * Payment Element is plain DOM (no iframe) so tests can drive it like any other form; every
  * class is prefixed `sim-pe-` so it cannot collide with the host page.
@@ -208,10 +208,12 @@
     constructor(message) { super(message); this.name = 'IntegrationError'; }
   }
 
+  // A PaymentIntent's (pi_…) or a SetupIntent's (seti_…) client secret → the intent's id.
   function intentIdFromSecret(cs) {
-    const m = typeof cs === 'string' && /^(pi_[A-Za-z0-9]+)_secret_[A-Za-z0-9]+$/.exec(cs);
+    const m = typeof cs === 'string' && /^((?:pi|seti)_[A-Za-z0-9]+)_secret_[A-Za-z0-9]+$/.exec(cs);
     return m ? m[1] : null;
   }
+  const intentPath = (id) => (id.startsWith('seti_') ? `/v1/setup_intents/${id}` : `/v1/payment_intents/${id}`);
 
   // Stripe's form encoding: nested objects become bracketed keys (payment_method_data[card][cvc]).
   function encodeForm(obj, prefix, out) {
@@ -678,7 +680,7 @@
 
     _retrieve(cs) {
       const id = intentIdFromSecret(cs);
-      return api('GET', `/v1/payment_intents/${id}`, { key: this._key, client_secret: cs });
+      return api('GET', intentPath(id), { key: this._key, client_secret: cs });
     }
 
     async retrievePaymentIntent(clientSecret) {
@@ -714,6 +716,54 @@
         });
         if (r.error) return { error: r.error };
         return await this._handleIntent(r.data, { clientSecret, returnUrl, redirect, appearance: elements._appearance });
+      } finally {
+        element._setBusy(false);
+      }
+    }
+
+    // Saves a card on a SetupIntent (e.g. a trial's): no charge now. Cards only, as the
+    // SetupIntents the simulator makes accept only cards.
+    async confirmSetup(opts) {
+      const { elements, confirmParams = {}, redirect = 'always' } = opts || {};
+      if (!(elements instanceof Elements)) throw new IntegrationError('stripe.confirmSetup(): expected `elements` to be an Elements group created by stripe.elements().');
+      const clientSecret = opts.clientSecret || elements._options.clientSecret;
+      const id = intentIdFromSecret(clientSecret);
+      if (!id || !id.startsWith('seti_')) throw new IntegrationError('stripe.confirmSetup(): a SetupIntent `clientSecret` of the form ${id}_secret_${secret} is required.');
+      const element = elements._element;
+      if (!element || !element._root) throw new IntegrationError('stripe.confirmSetup(): the Payment Element must be created and mounted before confirming.');
+      const returnUrl = confirmParams.return_url;
+      if (!returnUrl && redirect !== 'if_required') throw new IntegrationError("stripe.confirmSetup(): `confirmParams.return_url` is required unless passing `redirect: 'if_required'`.");
+
+      const invalid = element._validate();
+      if (invalid) return { error: invalid };
+
+      element._setBusy(true);
+      try {
+        const extra = confirmParams.payment_method_data || {};
+        const pmd = Object.assign({}, extra, element._paymentMethodData());
+        const r = await api('POST', `/v1/setup_intents/${id}/confirm`, {
+          key: this._key, client_secret: clientSecret, payment_method_data: pmd, return_url: returnUrl,
+        });
+        if (r.error) return { error: r.error };
+        let si = r.data;
+        if (si.status === 'requires_action' && si.next_action && si.next_action.type === 'use_stripe_sdk') {
+          const outcome = await challenge3ds(si, elements._appearance);
+          const a = await api('POST', `/v1/setup_intents/${id}/authenticate`, { key: this._key, client_secret: clientSecret, outcome });
+          if (a.error) return { error: a.error };
+          si = a.data;
+        }
+        if (si.status === 'succeeded') {
+          if (redirect === 'if_required') return { setupIntent: si };
+          const url = new URL(returnUrl, window.location.href);
+          url.searchParams.set('setup_intent', si.id);
+          url.searchParams.set('setup_intent_client_secret', clientSecret);
+          url.searchParams.set('redirect_status', 'succeeded');
+          window.location.assign(url.toString());
+          return new Promise(() => {});
+        }
+        const lse = si.last_setup_error;
+        if (lse) return { error: Object.assign({}, lse, { setup_intent: si }) };
+        return { error: { type: 'invalid_request_error', code: 'setup_intent_unexpected_state', message: `The SetupIntent is in an unexpected state (${si.status}).`, setup_intent: si } };
       } finally {
         element._setBusy(false);
       }

@@ -10,6 +10,7 @@ on_both_databases!(
     duplicate_signup_is_refused_in_the_users_words,
     signup_input_is_validated,
     login_works_and_wrong_password_is_refused,
+    login_server_function_refuses_with_a_4xx,
     me_accepts_a_bearer_token,
     logout_ends_the_session,
     foreign_origin_is_refused,
@@ -159,6 +160,58 @@ async fn login_works_and_wrong_password_is_refused(backend: Backend) {
     let unknown = app.login(&unique_email(), PASSWORD).await;
     assert_eq!(unknown.status(), 401);
     assert_eq!(json(unknown).await, wrong_body);
+}
+
+/// The page's login goes through its server function, not the REST API: a
+/// wrong password is a refusal (401 with the error in the body), not a 500.
+/// A plain form post without JavaScript is still sent back to its page.
+async fn login_server_function_refuses_with_a_4xx(backend: Backend) {
+    use leptos::server_fn::ServerFn;
+
+    let app = spawn_app(backend).await;
+    let email = unique_email();
+    app.signup(&email).await;
+    let path = <app::api::accounts::Login as ServerFn>::PATH;
+    let form = [("email", email.as_str()), ("password", "not the password")];
+
+    let wrong = app
+        .bare_client()
+        .post(app.url(path))
+        .form(&form)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(wrong.status(), 401);
+    let body = json(wrong).await;
+    assert_eq!(body["code"], "invalid_credentials");
+    assert_eq!(
+        body["message"],
+        app::i18n::strings(app::model::Locale::Sv).err_wrong_credentials
+    );
+
+    let without_javascript = app
+        .bare_client()
+        .post(app.url(path))
+        .header("accept", "text/html")
+        .header("referer", app.url("/login"))
+        .form(&form)
+        .send()
+        .await
+        .expect("request");
+    assert!(
+        without_javascript.status().is_redirection(),
+        "{}",
+        without_javascript.status()
+    );
+    let location = without_javascript
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    assert!(
+        location.contains("/login") && location.contains("__err="),
+        "{location}"
+    );
 }
 
 async fn me_accepts_a_bearer_token(backend: Backend) {

@@ -1,10 +1,15 @@
 //! Courses through HTTP against the simulator, on both databases: the
 //! publish gate, buying a course (checkout → card → webhook → enrolled), who
-//! sees the lesson links, free courses, and resuming a pending checkout.
+//! sees the lesson links, free courses, and resuming a pending checkout;
+//! then where a bought course shows up: its receipt, "Mina kurser" and the
+//! landing page.
 
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, Backend, TestApp};
+use app::backend::{courses, RequestContext};
+use app::model::Locale;
+
+use crate::helpers::{spawn_app, unique_email, Backend, TestApp, PASSWORD};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -15,6 +20,9 @@ on_both_databases!(
     stripe_failing_at_course_checkout_cancels_the_order,
     course_rules_are_enforced,
     course_pages_render_on_the_server,
+    a_course_order_has_a_receipt_for_its_owner_only,
+    enrolled_courses_are_the_students_own,
+    the_landing_page_lists_the_newest_published_courses,
 );
 
 async fn json_of(response: reqwest::Response) -> Value {
@@ -249,6 +257,21 @@ async fn buying_a_course_enrols_and_shows_lessons_only_to_those_with_access(back
 
     // The teacher cannot buy their own course either.
     assert_eq!(checkout(&app, &teacher, &id).await.status(), 409);
+
+    // Unpublished later, the course stays open to the buyer who paid for it,
+    // and is gone for everyone else.
+    let mut draft = course_body(49_900, "draft");
+    draft["id"] = json!(id);
+    assert_eq!(save(&app, &teacher, &draft).await.status(), 200);
+    let still_mine = course(&app, &buyer, &id).await;
+    assert_eq!(still_mine["enrolled"], true);
+    assert!(lesson_urls(&still_mine).iter().all(Option::is_some));
+    let gone = other
+        .get(app.url(&format!("/api/v1/courses/{id}")))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(gone.status(), 404);
 }
 
 async fn free_courses_enrol_at_once(backend: Backend) {
@@ -437,4 +460,223 @@ async fn course_pages_render_on_the_server(backend: Backend) {
     let (status, html) = page(teacher, "/studio/courses".into()).await;
     assert_eq!(status, 200);
     assert!(html.contains("Mina kurser"), "{html}");
+}
+
+/// GET `path` as an HTML page: (status, body).
+async fn html_page(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
+    let response = client
+        .get(app.url(path))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("request");
+    let status = response.status().as_u16();
+    (status, response.text().await.expect("body"))
+}
+
+/// Buys the course with a card through the simulator and waits until the
+/// webhook has enrolled the student; returns the order id.
+async fn buy(app: &TestApp, student: &reqwest::Client, course_id: &str) -> String {
+    let started = checkout(app, student, course_id).await;
+    assert_eq!(started.status(), 200);
+    let started = json_of(started).await;
+    let order_id = started["order_id"].as_str().expect("order id").to_owned();
+    let confirmed = app
+        .sim_post(
+            &format!("/v1/payment_intents/{}/confirm", intent_of(&started)),
+            &[("payment_method", "pm_card_visa")],
+        )
+        .await;
+    assert_eq!(confirmed.status(), 200);
+    app.eventually(|| async { course(app, student, course_id).await["enrolled"] == true })
+        .await;
+    order_id
+}
+
+/// A new signed-in student and their session token (for calling backend
+/// services directly).
+async fn student_with_token(app: &TestApp) -> (reqwest::Client, String) {
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let response = client
+        .post(app.url("/api/v1/auth/signup"))
+        .json(&json!({
+            "email": unique_email(),
+            "display_name": "Kursköpare",
+            "password": PASSWORD,
+        }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(response.status(), 201);
+    let token = json_of(response).await["token"]
+        .as_str()
+        .expect("token")
+        .to_owned();
+    (client, token)
+}
+
+fn ctx_of(token: &str) -> RequestContext {
+    RequestContext {
+        locale: Locale::Sv,
+        token: Some(token.to_owned()),
+        client_ip: None,
+    }
+}
+
+async fn a_course_order_has_a_receipt_for_its_owner_only(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (_, id) = course_for_sale(&app, 49_900).await;
+    let buyer = app.new_user().await;
+    let other = app.new_user().await;
+    let order_id = buy(&app, &buyer, &id).await;
+    let url = app.url(&format!("/api/v1/orders/{order_id}"));
+
+    app.eventually(|| async {
+        let response = buyer.get(&url).send().await.expect("request");
+        response.status() == 200 && json_of(response).await["payment_method"] == "card"
+    })
+    .await;
+    let response = buyer.get(&url).send().await.expect("request");
+    assert_eq!(response.status(), 200);
+    let order = json_of(response).await;
+    assert_eq!(order["id"], order_id.as_str());
+    assert_eq!(order["status"], "paid");
+    assert_eq!(order["course_id"], id.as_str());
+    assert!(order["session_id"].is_null());
+    assert!(order["slot_id"].is_null());
+    assert!(order["start_at"].is_null());
+    assert_eq!(order["session_title"], "Andning i fyra veckor");
+    assert_eq!(order["teacher_name"], "Test Person");
+    assert_eq!(order["amount_cents"], 49_900);
+    assert_eq!(order["currency"], "SEK");
+
+    // Someone else's course order does not exist for them.
+    let response = other.get(&url).send().await.expect("request");
+    assert_eq!(response.status(), 404);
+    assert_eq!(json_of(response).await["error"]["code"], "not_found");
+    assert_eq!(
+        app.bare_client()
+            .get(&url)
+            .send()
+            .await
+            .expect("request")
+            .status(),
+        401
+    );
+
+    // "Min bokning" stays seats only.
+    let bookings = json_of(
+        buyer
+            .get(app.url("/api/v1/bookings"))
+            .send()
+            .await
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(bookings.as_array().map(Vec::len), Some(0));
+
+    // The receipt page opens the course instead of a booking.
+    let (status, html) = html_page(&app, &buyer, &format!("/orders/{order_id}")).await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Öppna kursen"), "{html}");
+    assert!(html.contains(&format!("href=\"/courses/{id}\"")), "{html}");
+    assert!(html.contains("Andning i fyra veckor"));
+    assert!(!html.contains("Gå till min bokning"));
+    let (status, _) = html_page(&app, &other, &format!("/orders/{order_id}")).await;
+    assert_eq!(status, 404);
+}
+
+async fn enrolled_courses_are_the_students_own(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (teacher, id) = course_for_sale(&app, 49_900).await;
+    let mut other_body = course_body(0, "published");
+    other_body["title"] = json!("Meditation för nybörjare");
+    let saved = save(&app, &teacher, &other_body).await;
+    assert_eq!(saved.status(), 200);
+    let (buyer, buyer_token) = student_with_token(&app).await;
+    let (other, other_token) = student_with_token(&app).await;
+
+    let before = courses::enrolled_courses(&app.state, &ctx_of(&buyer_token))
+        .await
+        .expect("enrolled courses");
+    assert!(before.is_empty());
+    buy(&app, &buyer, &id).await;
+
+    let mine = courses::enrolled_courses(&app.state, &ctx_of(&buyer_token))
+        .await
+        .expect("enrolled courses");
+    assert_eq!(mine.len(), 1, "only the course bought: {mine:?}");
+    assert_eq!(mine[0].id, id);
+    assert_eq!(mine[0].title, "Andning i fyra veckor");
+    assert_eq!(mine[0].teacher_name, "Test Person");
+    let theirs = courses::enrolled_courses(&app.state, &ctx_of(&other_token))
+        .await
+        .expect("enrolled courses");
+    assert!(theirs.is_empty(), "{theirs:?}");
+    let anonymous = RequestContext {
+        locale: Locale::Sv,
+        token: None,
+        client_ip: None,
+    };
+    assert!(matches!(
+        courses::enrolled_courses(&app.state, &anonymous).await,
+        Err(courses::CourseError::Unauthorized)
+    ));
+
+    // "Mina kurser" on /bookings.
+    let (status, html) = html_page(&app, &buyer, "/bookings").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Mina kurser"), "{html}");
+    assert!(html.contains(&format!("href=\"/courses/{id}\"")), "{html}");
+    assert!(html.contains("Andning i fyra veckor"));
+    let (status, html) = html_page(&app, &other, "/bookings").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Du har inga kurser ännu."), "{html}");
+    assert!(!html.contains("Andning i fyra veckor"), "{html}");
+}
+
+async fn the_landing_page_lists_the_newest_published_courses(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (status, html) = html_page(&app, &app.bare_client(), "/").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("Inga kurser ännu."), "{html}");
+
+    let teacher = app.new_teacher().await;
+    let mut ids = Vec::new();
+    for n in 1..=7 {
+        let mut body = course_body(49_900, "published");
+        body["title"] = json!(format!("Publicerad kurs nummer {n}"));
+        let saved = save(&app, &teacher, &body).await;
+        assert_eq!(saved.status(), 200);
+        ids.push(json_of(saved).await["id"].as_str().expect("id").to_owned());
+    }
+    let mut draft = course_body(49_900, "draft");
+    draft["title"] = json!("Hemligt utkast");
+    assert_eq!(save(&app, &teacher, &draft).await.status(), 200);
+
+    let (status, html) = html_page(&app, &app.bare_client(), "/").await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("Inga kurser ännu."), "{html}");
+    assert!(html.contains("Publicerad kurs nummer 7"), "{html}");
+    assert!(
+        html.contains(&format!("href=\"/courses/{}\"", ids[6])),
+        "{html}"
+    );
+    assert!(
+        html.contains("https://img.example/andning.jpg"),
+        "the cover"
+    );
+    assert!(html.contains("499 SEK"), "the price: {html}");
+    assert!(
+        !html.contains("Hemligt utkast"),
+        "drafts stay with their teacher"
+    );
+    // The newest six: the first one is left out.
+    assert_eq!(html.matches("data-testid=\"course-card\"").count(), 6);
+    assert!(!html.contains("Publicerad kurs nummer 1"));
+    assert!(!html.contains(&format!("href=\"/courses/{}\"", ids[0])));
 }

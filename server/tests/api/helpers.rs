@@ -90,13 +90,30 @@ pub const WEBHOOK_SECRET: &str = "whsec_test_platform";
 pub const CONNECT_WEBHOOK_SECRET: &str = "whsec_test_connect";
 
 pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, &[]).await
+}
+
+/// The app with some settings of its own, e.g. `("MEMBERSHIP_TRIAL_DAYS", "14")`.
+pub async fn spawn_app_with(backend: Backend, settings: &[(&str, &str)]) -> TestApp {
     let test_db = TestDb::new(backend);
     let url = test_db.url.clone();
     let data_dir = test_db.data_dir();
-    let config = Config::from_lookup(|key| match key {
+    let config = Config::from_lookup(|key| {
+        if let Some((_, value)) = settings.iter().find(|(k, _)| *k == key) {
+            return Some((*value).to_owned());
+        }
+        default_setting(key, &url, &data_dir)
+    })
+    .expect("test config");
+    launch(test_db, config).await
+}
+
+/// What every test app runs with.
+fn default_setting(key: &str, url: &str, data_dir: &str) -> Option<String> {
+    match key {
         "LEPTOS_SITE_ADDR" => Some("127.0.0.1:0".into()),
-        "DATABASE_URL" => Some(url.clone()),
-        "DATA_DIR" => Some(data_dir.clone()),
+        "DATABASE_URL" => Some(url.to_owned()),
+        "DATA_DIR" => Some(data_dir.to_owned()),
         "STRIPE_WEBHOOK_SECRET" => Some(WEBHOOK_SECRET.into()),
         "STRIPE_CONNECT_WEBHOOK_SECRET" => Some(CONNECT_WEBHOOK_SECRET.into()),
         "LEPTOS_SITE_ROOT" => Some(
@@ -106,8 +123,10 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
                 .to_string(),
         ),
         _ => None,
-    })
-    .expect("test config");
+    }
+}
+
+async fn launch(test_db: TestDb, config: Config) -> TestApp {
     let app = Application::build(&config).await.expect("the app starts");
     let address = format!("http://{}", app.addr());
     let db = app.state().db.clone();

@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 use stripe_webhook::Webhook;
 
-use crate::helpers::{spawn_app, Backend, TestApp, WEBHOOK_SECRET};
+use crate::helpers::{spawn_app, spawn_app_with, Backend, TestApp, WEBHOOK_SECRET};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -16,6 +16,7 @@ on_both_databases!(
     the_recordings_access_matrix,
     renewals_extend_fail_recover_and_end_at_the_period_end,
     a_three_d_secure_card_pays_the_first_invoice_after_authentication,
+    a_trial_saves_the_card_then_the_first_charge_makes_it_active,
 );
 
 async fn json_of(response: reqwest::Response) -> Value {
@@ -377,31 +378,52 @@ async fn renewals_extend_fail_recover_and_end_at_the_period_end(backend: Backend
     .await;
     assert_eq!(membership(&app, &student).await["status"], "active");
 
-    // A renewal that fails makes it past_due (access continues), and paying
-    // the open invoice with a new card recovers it.
-    let sub = advance(&app, &subscription, "fail").await;
+    // A renewal that fails makes it past_due: access continues until the end
+    // of the period that was paid for, not through the unpaid one.
+    advance(&app, &subscription, "fail").await;
     let after_fail = wait_for(&app, &student, "past_due").await;
     assert_eq!(
         after_fail["is_member"], true,
         "access continues within the paid period"
     );
-    let invoice = sub["latest_invoice"]
-        .as_str()
-        .map(str::to_owned)
-        .unwrap_or_else(|| {
-            sub["latest_invoice"]["id"]
-                .as_str()
-                .expect("invoice")
-                .to_owned()
-        });
-    let paid = app
-        .sim_post(
-            &format!("/v1/invoices/{invoice}/pay"),
-            &[("payment_method", "pm_card_visa")],
+    assert_eq!(after_fail["needs_payment_method"], true, "the banner asks");
+    let (paid_until, period_end): (Option<i64>, Option<i64>) = sqlx::query_as(
+        "SELECT paid_until, current_period_end FROM memberships WHERE stripe_subscription_id = $1",
+    )
+    .bind(&subscription)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("row");
+    assert!(
+        paid_until < period_end,
+        "the failed period is not paid: {paid_until:?} < {period_end:?}"
+    );
+
+    // The member gives a new card: the app hands out the open invoice, the
+    // Payment Element pays it, and the card becomes the default.
+    let due = start(&app, &student).await;
+    assert_eq!(due["subscription_id"], subscription.as_str());
+    assert_eq!(due["status"], "past_due");
+    assert_eq!(due["confirm_with"], "payment");
+    assert_eq!(pay(&app, &due, "pm_card_mastercard").await.status(), 200);
+    let recovered = wait_for(&app, &student, "active").await;
+    assert_eq!(recovered["needs_payment_method"], false);
+    assert_eq!(
+        start(&app, &student).await["client_secret"],
+        Value::Null,
+        "nothing left to pay"
+    );
+    app.eventually(|| async {
+        let paid: Option<i64> = sqlx::query_scalar(
+            "SELECT paid_until FROM memberships WHERE stripe_subscription_id = $1",
         )
-        .await;
-    assert_eq!(paid.status(), 200);
-    wait_for(&app, &student, "active").await;
+        .bind(&subscription)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("row");
+        paid == period_end
+    })
+    .await;
 
     // Cancelled at the period end: it ends when the period does.
     student
@@ -476,4 +498,71 @@ async fn a_three_d_secure_card_pays_the_first_invoice_after_authentication(backe
     .await;
     assert_eq!(authenticated.status(), 200);
     assert_eq!(wait_for(&app, &student, "active").await["is_member"], true);
+}
+
+async fn a_trial_saves_the_card_then_the_first_charge_makes_it_active(backend: Backend) {
+    let app = spawn_app_with(backend, &[("MEMBERSHIP_TRIAL_DAYS", "14")]).await;
+    let student = app.new_user().await;
+    assert_eq!(membership(&app, &student).await["trial_days"], 14);
+    let started = start(&app, &student).await;
+    assert_eq!(started["status"], "trialing");
+    assert_eq!(started["trial_days"], 14);
+    assert_eq!(
+        started["confirm_with"], "setup",
+        "the card is saved, not charged"
+    );
+    let secret = started["client_secret"]
+        .as_str()
+        .expect("the SetupIntent's secret")
+        .to_owned();
+    assert!(secret.starts_with("seti_"), "{secret}");
+    let subscription = started["subscription_id"].as_str().expect("id").to_owned();
+
+    let trialing = wait_for(&app, &student, "trialing").await;
+    assert_eq!(trialing["is_member"], true, "a trial opens the recordings");
+    assert_eq!(trialing["needs_payment_method"], true, "no card yet");
+    assert_eq!(trialing["trial_days"], 0, "a trial is offered once");
+
+    // As Stripe.js' confirmSetup does it: the publishable key and the secret.
+    let setup_intent = secret.split("_secret_").next().expect("seti").to_owned();
+    let confirmed = app
+        .bare_client()
+        .post(app.sim_url(&format!("/v1/setup_intents/{setup_intent}/confirm")))
+        .form(&[
+            ("key", "pk_test_aveli_simulated"),
+            ("client_secret", secret.as_str()),
+            ("payment_method_data[type]", "card"),
+            ("payment_method_data[card][number]", "4242424242424242"),
+            ("payment_method_data[card][exp_month]", "12"),
+            ("payment_method_data[card][exp_year]", "2034"),
+            ("payment_method_data[card][cvc]", "123"),
+        ])
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(json_of(confirmed).await["status"], "succeeded");
+    app.eventually(|| async { membership(&app, &student).await["needs_payment_method"] == false })
+        .await;
+    let again = start(&app, &student).await;
+    assert_eq!(again["subscription_id"], subscription.as_str());
+    assert_eq!(again["client_secret"], Value::Null, "nothing to confirm");
+    let trial_end = membership(&app, &student).await["current_period_end"]
+        .as_str()
+        .expect("the trial's end")
+        .to_owned();
+
+    // The trial ends: the first real invoice is charged to the saved card.
+    advance(&app, &subscription, "succeed").await;
+    let active = wait_for(&app, &student, "active").await;
+    assert_eq!(active["is_member"], true);
+    assert!(
+        active["current_period_end"].as_str() > Some(trial_end.as_str()),
+        "paid beyond the trial"
+    );
+    let welcomes: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE kind = 'membership_welcome'")
+            .fetch_one(app.db.pool())
+            .await
+            .expect("count");
+    assert_eq!(welcomes, 1, "one welcome, at the trial's start");
 }

@@ -113,8 +113,9 @@ async fn login_form_works_without_javascript(backend: Backend) {
     assert!(account.text().await.expect("body").contains(&email));
 }
 
-/// The demo seed is idempotent and fills the landing page (upcoming only)
-/// and home's "Tidigare sändningar" (past with a recording, link withheld).
+/// The demo seed is idempotent and fills the landing page (upcoming only, and
+/// the demo course) and home's "Tidigare sändningar" (past with a recording,
+/// link withheld).
 async fn demo_data_shows_every_state_on_landing_and_home(backend: Backend) {
     let app = spawn_app(backend).await;
     assert!(app::backend::demo::seed(&app.db).await.expect("seed"));
@@ -140,6 +141,17 @@ async fn demo_data_shows_every_state_on_landing_and_home(backend: Backend) {
         !landing.contains("Yin under nymånen"),
         "a past session leaves the top"
     );
+    assert!(
+        landing.contains("Andning i fyra veckor"),
+        "the demo course is for sale on /"
+    );
+    let courses: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM courses WHERE title = 'Andning i fyra veckor' AND visibility = 'published'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .expect("count");
+    assert_eq!(courses, 1, "seeded once");
 
     let sessions: serde_json::Value = app
         .bare_client()

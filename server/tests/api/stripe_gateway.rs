@@ -215,7 +215,13 @@ async fn every_gateway_call_works_against_the_simulator() {
 
     // A subscription whose first invoice is paid in the Payment Element.
     let subscription = stripe
-        .create_subscription(&customer, &price, Default::default(), "membership-user-1")
+        .create_subscription(
+            &customer,
+            &price,
+            0,
+            Default::default(),
+            "membership-user-1",
+        )
         .await
         .expect("subscription");
     assert!(subscription.id.starts_with("sub_"));

@@ -115,7 +115,16 @@ fn MembershipSection() -> impl IntoView {
                                 .unwrap_or_default();
                             let ending = view.cancel_at_period_end;
                             let member = view.is_member;
+                            let needs_card = view.needs_payment_method;
+                            let past_due = view.status == "past_due";
                             view! {
+                                <Show when=move || needs_card>
+                                    <p class="alert alert-error" role="alert">
+                                        {move || if past_due { i18n.t().membership_past_due } else { i18n.t().membership_add_card }}
+                                        " "
+                                        <a href="/membership">{move || i18n.t().membership_update_card}</a>
+                                    </p>
+                                </Show>
                                 <p data-testid="account-membership">
                                     {view.status.clone()} " · "
                                     {move || if ending { i18n.t().membership_ends } else { i18n.t().membership_until }}

@@ -1,6 +1,7 @@
 //! `/bookings`: "Mina bokningar" — the student's seats, upcoming and past,
 //! each with its calendar file, receipt, recording and, inside the
-//! cancellation window, "Avboka" (a full refund) behind a confirmation step.
+//! cancellation window, "Avboka" (a full refund) behind a confirmation step;
+//! then "Mina kurser", the courses the student has.
 
 use chrono::{SecondsFormat, Utc};
 use chrono_tz::Tz;
@@ -10,7 +11,9 @@ use leptos_router::components::{Redirect, A};
 
 use crate::api::accounts::current_user;
 use crate::api::checkout::{my_bookings, CancelBooking};
+use crate::api::courses::enrolled_courses;
 use crate::i18n::{format_span, Strings};
+use crate::model::course::EnrolledCourse;
 use crate::model::order::{Booking, OrderStatus};
 use crate::ui::i18n_context::use_i18n;
 use crate::ui::pages::receipt::{money, status_label};
@@ -31,7 +34,11 @@ pub fn BookingsPage() -> impl IntoView {
                 {move || {
                     user.get()
                         .map(|user| match user {
-                            Ok(Some(_)) => view! { <BookingsLoaded bookings cancel /> }.into_any(),
+                            Ok(Some(_)) => view! {
+                                <BookingsLoaded bookings cancel />
+                                <MyCourses />
+                            }
+                            .into_any(),
                             Ok(None) => view! { <Redirect path="/login" /> }.into_any(),
                             Err(err) => {
                                 view! { <p class="alert alert-error" role="alert">{err.message}</p> }
@@ -87,6 +94,59 @@ fn BookingsLoaded(
                 })
             }}
         </Transition>
+    }
+}
+
+/// "Mina kurser": each course the student has, a link to its page.
+#[component]
+fn MyCourses() -> impl IntoView {
+    let i18n = use_i18n();
+    let courses = Resource::new(|| (), |_| enrolled_courses());
+    view! {
+        <section class="bookings-section" aria-labelledby="my-courses-title" data-testid="my-courses">
+            <h2 id="my-courses-title">{move || i18n.t().my_courses_title}</h2>
+            <Transition fallback=move || view! { <p class="skeleton" role="status">{move || i18n.t().loading}</p> }>
+                {move || {
+                    courses.get().map(|result| match result {
+                        Ok(list) if list.is_empty() => view! {
+                            <p class="muted" data-testid="my-courses-empty">{move || i18n.t().my_courses_empty}</p>
+                            <p><A href="/courses">{move || i18n.t().courses_all}</A></p>
+                        }
+                        .into_any(),
+                        Ok(list) => view! {
+                            <ul class="booking-list">
+                                {list.into_iter().map(|course| view! { <MyCourseItem course /> }).collect_view()}
+                            </ul>
+                        }
+                        .into_any(),
+                        Err(err) => view! { <p class="alert alert-error" role="alert">{err.message}</p> }.into_any(),
+                    })
+                }}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn MyCourseItem(course: EnrolledCourse) -> impl IntoView {
+    let i18n = use_i18n();
+    let EnrolledCourse {
+        id,
+        title,
+        teacher_name,
+    } = course;
+    view! {
+        <li class="glass booking-item" data-testid="my-course" data-course-id=id.clone()>
+            <div class="booking-item-head">
+                <h3 class="booking-item-title">
+                    <A href=format!("/courses/{id}")>{title}</A>
+                </h3>
+            </div>
+            <dl class="booking-item-meta">
+                <dt>{move || i18n.t().booking_teacher}</dt>
+                <dd>{teacher_name}</dd>
+            </dl>
+        </li>
     }
 }
 

@@ -252,6 +252,7 @@ fn CourseAccess(
                 let origin = window().location().origin().unwrap_or_default();
                 let setup = PaymentSetup {
                     client_secret: started.client_secret.clone().unwrap_or_default(),
+                    confirm_with: crate::model::membership::ConfirmWith::Payment,
                     publishable_key: started.publishable_key.clone(),
                     script_url: started.script_url.clone(),
                     amount_cents: started.amount_cents,

@@ -1,16 +1,20 @@
-//! `/`: what Aveli is, the upcoming published sessions, and courses.
+//! `/`: what Aveli is, the upcoming published sessions, and the newest
+//! published courses.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 
+use crate::api::courses::landing_courses;
 use crate::api::sessions::upcoming_sessions;
 use crate::ui::i18n_context::use_i18n;
+use crate::ui::pages::courses::CourseGrid;
 use crate::ui::session_card::SessionCard;
 
 #[component]
 pub fn LandingPage() -> impl IntoView {
     let i18n = use_i18n();
     let sessions = Resource::new(|| (), |_| upcoming_sessions());
+    let courses = Resource::new(|| (), |_| landing_courses());
     view! {
         <section class="hero glass">
             <h1>{move || i18n.t().landing_title}</h1>
@@ -56,9 +60,25 @@ pub fn LandingPage() -> impl IntoView {
                 }}
             </Suspense>
         </section>
-        <section class="section card" aria-labelledby="courses-title">
+        <section class="section card" aria-labelledby="courses-title" data-testid="landing-courses">
             <h2 id="courses-title">{move || i18n.t().landing_courses}</h2>
-            <p class="muted">{move || i18n.t().landing_courses_empty}</p>
+            <Suspense fallback=move || {
+                view! { <p class="skeleton" role="status">{move || i18n.t().loading}</p> }
+            }>
+                {move || {
+                    courses
+                        .get()
+                        .map(|result| {
+                            let any = matches!(&result, Ok(list) if !list.is_empty());
+                            view! {
+                                <CourseGrid result empty=i18n.t().landing_courses_empty />
+                                {any.then(|| view! {
+                                    <p><A href="/courses">{move || i18n.t().courses_all}</A></p>
+                                })}
+                            }
+                        })
+                }}
+            </Suspense>
         </section>
     }
 }

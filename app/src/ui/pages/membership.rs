@@ -1,34 +1,21 @@
 //! `/membership`: the plan, what it unlocks, and for a signed-in student the
-//! Payment Element that pays the first invoice.
+//! Payment Element that pays the first invoice (or saves a trial's card); a
+//! member whose payment failed gives a new card here.
 
 use leptos::prelude::*;
 
-use crate::api::membership::{my_membership, start_membership};
-use crate::model::membership::{MembershipView, SubscriptionStarted};
-use crate::model::payouts::PaymentSetup;
+use crate::api::membership::my_membership;
+use crate::model::membership::MembershipView;
 use crate::model::session::{format_price, Currency};
 use crate::ui::app::use_auth;
 use crate::ui::i18n_context::use_i18n;
-use crate::ui::payment_form::PaymentForm;
+use crate::ui::membership_checkout::MembershipCheckout;
 
 #[component]
 pub fn MembershipPage() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
     let membership = Resource::new(|| (), |_| my_membership());
-    let started = RwSignal::new(None::<SubscriptionStarted>);
-    let welcome = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
-    let join = move |_| {
-        error.set(None);
-        leptos::task::spawn_local(async move {
-            match start_membership().await {
-                Ok(sub) if sub.client_secret.is_none() => welcome.set(true),
-                Ok(sub) => started.set(Some(sub)),
-                Err(err) => error.set(Some(err.message)),
-            }
-        });
-    };
     let price = format_price(crate::model::membership::AMOUNT_CENTS, Currency::SEK, "");
     view! {
         <section class="glass membership" aria-labelledby="membership-title">
@@ -38,12 +25,6 @@ pub fn MembershipPage() -> impl IntoView {
                 <strong>{price}</strong> " " {move || i18n.t().membership_per_month}
             </p>
             <p>{move || i18n.t().membership_lead}</p>
-            {move || error.get().map(|message| view! { <p class="alert alert-error" role="alert">{message}</p> })}
-            <Show when=move || welcome.get()>
-                <p class="alert alert-success" role="status" data-testid="membership-welcome">
-                    {move || i18n.t().membership_welcome}
-                </p>
-            </Show>
             <Suspense fallback=move || view! { <p class="skeleton">{move || i18n.t().loading}</p> }>
                 {move || {
                     let signed_in = matches!(auth.user.get(), Some(Ok(Some(_))));
@@ -52,41 +33,41 @@ pub fn MembershipPage() -> impl IntoView {
                             <a class="btn btn-primary" href="/login">{move || i18n.t().membership_login}</a>
                         }
                             .into_any(),
-                        (true, Ok(view)) if view.is_member => view! { <MemberStatus view /> }.into_any(),
-                        (true, Ok(_)) => view! {
-                            <Show
-                                when=move || started.get().is_some()
-                                fallback=move || view! {
-                                    <button type="button" class="btn btn-primary" on:click=join>
-                                        {move || i18n.t().membership_join}
-                                    </button>
-                                }
-                            >
-                                {move || started.get().map(|sub| {
-                                    let origin = window().location().origin().unwrap_or_default();
-                                    let setup = PaymentSetup {
-                                        client_secret: sub.client_secret.unwrap_or_default(),
-                                        publishable_key: sub.publishable_key,
-                                        script_url: sub.script_url,
-                                        amount_cents: sub.amount_cents,
-                                        currency: sub.currency,
-                                    };
-                                    view! {
-                                        <PaymentForm
-                                            setup
-                                            return_url=format!("{origin}/membership")
-                                            pay_label=Signal::derive(move || i18n.t().membership_pay.to_owned())
-                                            on_success=Callback::new(move |_| welcome.set(true))
-                                        />
-                                    }
-                                })}
-                            </Show>
+                        (true, Ok(view)) if view.is_member || view.needs_payment_method => {
+                            view! { <MemberStatus view /> }.into_any()
                         }
-                            .into_any(),
+                        (true, Ok(view)) => view! { <JoinPanel view return_path="/membership" /> }.into_any(),
                     })
                 }}
             </Suspense>
         </section>
+    }
+}
+
+/// For someone who is not a member: the trial on offer, if any, and the
+/// Payment Element. Also the sign-up's last step.
+#[component]
+pub fn JoinPanel(
+    view: MembershipView,
+    return_path: &'static str,
+    /// Told once the membership is taken.
+    #[prop(optional)]
+    on_done: Option<Callback<()>>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let trial_days = view.trial_days;
+    view! {
+        <Show when=move || { trial_days > 0 }>
+            <p class="membership-trial" data-testid="membership-trial">
+                {move || i18n.t().membership_trial_prefix} " " {trial_days} " "
+                {move || i18n.t().membership_trial_suffix}
+            </p>
+        </Show>
+        <MembershipCheckout
+            start_label=Signal::derive(move || i18n.t().membership_join.to_owned())
+            return_path
+            on_done=on_done.unwrap_or_else(|| Callback::new(|()| {}))
+        />
     }
 }
 
@@ -98,18 +79,37 @@ fn MemberStatus(view: MembershipView) -> impl IntoView {
         .map(|at| at.format("%Y-%m-%d").to_string())
         .unwrap_or_default();
     let ending = view.cancel_at_period_end;
+    let trialing = view.status == "trialing";
     let past_due = view.status == "past_due";
+    let needs_card = view.needs_payment_method;
+    let member = view.is_member;
     view! {
-        <p class="alert alert-success" role="status" data-testid="membership-active">
-            {move || i18n.t().membership_active}
-        </p>
-        <Show when=move || past_due>
-            <p class="alert alert-error" role="alert">{move || i18n.t().membership_past_due}</p>
+        <Show when=move || member>
+            <p class="alert alert-success" role="status" data-testid="membership-active">
+                {move || if trialing { i18n.t().membership_trialing } else { i18n.t().membership_active }}
+            </p>
         </Show>
         <p>
-            {move || if ending { i18n.t().membership_ends } else { i18n.t().membership_until }}
+            {move || {
+                if ending {
+                    i18n.t().membership_ends
+                } else if trialing {
+                    i18n.t().membership_trial_ends
+                } else {
+                    i18n.t().membership_until
+                }
+            }}
             " " {until.clone()}
         </p>
+        <Show when=move || needs_card>
+            <p class="alert alert-error" role="alert" data-testid="membership-needs-card">
+                {move || if past_due { i18n.t().membership_past_due } else { i18n.t().membership_add_card }}
+            </p>
+            <MembershipCheckout
+                start_label=Signal::derive(move || i18n.t().membership_update_card.to_owned())
+                return_path="/membership"
+            />
+        </Show>
         <p><a href="/account">{move || i18n.t().nav_account}</a></p>
     }
 }

@@ -15,5 +15,6 @@ pub mod payouts;
 pub mod receipt;
 pub mod session;
 pub mod signup;
+pub mod signup_membership;
 pub mod studio;
 pub mod studio_courses;

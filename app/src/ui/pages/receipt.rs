@@ -1,8 +1,9 @@
-//! `/orders/:id`: the receipt. PayPal and Klarna come back here with
-//! `?redirect_status=…`; cards arrive from the modal's "Till kvittot". The
-//! order turns paid when Stripe's webhook lands, so while it is still
-//! pending the page says it is confirming and asks our server again every
-//! 1.5 s, for two minutes at most (never Stripe: the webhook is the truth).
+//! `/orders/:id`: the receipt, for a seat or a course. PayPal and Klarna
+//! come back here with `?redirect_status=…`; cards arrive from the modal's
+//! "Till kvittot". The order turns paid when Stripe's webhook lands, so
+//! while it is still pending the page says it is confirming and asks our
+//! server again every 1.5 s, for two minutes at most (never Stripe: the
+//! webhook is the truth).
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -148,24 +149,24 @@ fn Receipt(
     });
     let status = order.status;
     let free = order.amount_cents == 0;
+    let course = order.course_id.is_some();
     let title = move || {
         let t = i18n.t();
         match status {
             _ if waiting => t.receipt_title,
+            OrderStatus::Paid if free && course => t.receipt_course_free_title,
             OrderStatus::Paid if free => t.booking_free_title,
             OrderStatus::Paid => t.booking_paid_title,
             OrderStatus::Failed => t.payment_failed_title,
             OrderStatus::Expired => t.receipt_expired_title,
             OrderStatus::Cancelled => t.receipt_cancelled_title,
+            OrderStatus::Refunded if course => t.receipt_course_refunded_title,
             OrderStatus::Refunded => t.receipt_refunded_title,
             OrderStatus::Pending => t.receipt_title,
         }
     };
     let paid = status == OrderStatus::Paid && !waiting;
-    let session_href = order
-        .session_id
-        .as_ref()
-        .map(|id| format!("/sessions/{id}"));
+    let href = item_href(&order);
     let failure = order.failure_reason.clone();
     let recording = order.recording_url.clone();
 
@@ -195,8 +196,14 @@ fn Receipt(
             OrderStatus::Cancelled => {
                 view! { <p>{move || i18n.t().receipt_cancelled_lead}</p> }.into_any()
             }
+            OrderStatus::Refunded if course => {
+                view! { <p>{move || i18n.t().receipt_course_refunded_lead}</p> }.into_any()
+            }
             OrderStatus::Refunded => {
                 view! { <p>{move || i18n.t().receipt_refunded_lead}</p> }.into_any()
+            }
+            OrderStatus::Paid | OrderStatus::Pending if course => {
+                view! { <p>{move || i18n.t().receipt_course_lead}</p> }.into_any()
             }
             OrderStatus::Paid | OrderStatus::Pending => {
                 view! { <p>{move || i18n.t().booking_success_lead}</p> }.into_any()
@@ -204,8 +211,17 @@ fn Receipt(
         }
     };
 
-    let actions = match (status, session_href) {
+    let actions = match (status, href) {
         _ if waiting => None,
+        // A course is opened where it is sold: its page has the lessons.
+        (OrderStatus::Paid | OrderStatus::Refunded, Some(href)) if course => Some(
+            view! {
+                <A href=href attr:class="btn btn-primary">
+                    <span class="btn-label">{move || i18n.t().open_course}</span>
+                </A>
+            }
+            .into_any(),
+        ),
         (OrderStatus::Paid | OrderStatus::Refunded, _) => Some(
             view! {
                 <A href="/bookings" attr:class="btn btn-primary">
@@ -224,7 +240,12 @@ fn Receipt(
         ),
         (_, Some(href)) => Some(
             view! {
-                <A href=href attr:class="btn btn-ghost">{move || i18n.t().back_to_session}</A>
+                <A href=href attr:class="btn btn-ghost">
+                    {move || {
+                        let t = i18n.t();
+                        if course { t.back_to_course } else { t.back_to_session }
+                    }}
+                </A>
             }
             .into_any(),
         ),
@@ -258,10 +279,21 @@ fn Receipt(
     }
 }
 
+/// Where what was bought lives: the course's page, or the session's.
+fn item_href(order: &OrderView) -> Option<String> {
+    match (&order.course_id, &order.session_id) {
+        (Some(id), _) => Some(format!("/courses/{id}")),
+        (None, Some(id)) => Some(format!("/sessions/{id}")),
+        (None, None) => None,
+    }
+}
+
 /// What was bought, when, for how much and how it shows on a statement.
 #[component]
 fn OrderDetails(order: OrderView, tz: chrono_tz::Tz) -> impl IntoView {
     let i18n = use_i18n();
+    let href = item_href(&order);
+    let course = order.course_id.is_some();
     let OrderView {
         id,
         status,
@@ -270,17 +302,14 @@ fn OrderDetails(order: OrderView, tz: chrono_tz::Tz) -> impl IntoView {
         refunded_cents,
         payment_method,
         statement_descriptor,
-        session_id,
         session_title,
         teacher_name,
         start_at,
         end_at,
         ..
     } = order;
-    let session = match session_id {
-        Some(session_id) => {
-            view! { <A href=format!("/sessions/{session_id}")>{session_title}</A> }.into_any()
-        }
+    let item = match href {
+        Some(href) => view! { <A href=href>{session_title}</A> }.into_any(),
         None => view! { <span>{session_title}</span> }.into_any(),
     };
     let when = start_at.map(|start| {
@@ -316,8 +345,11 @@ fn OrderDetails(order: OrderView, tz: chrono_tz::Tz) -> impl IntoView {
     let charged = matches!(status, OrderStatus::Paid | OrderStatus::Refunded) && amount_cents > 0;
     view! {
         <dl class="details receipt-details">
-            <dt>{move || i18n.t().receipt_session}</dt>
-            <dd>{session}</dd>
+            <dt>{move || {
+                let t = i18n.t();
+                if course { t.receipt_course } else { t.receipt_session }
+            }}</dt>
+            <dd data-testid="receipt-item">{item}</dd>
             <dt>{move || i18n.t().booking_teacher}</dt>
             <dd>{teacher_name}</dd>
             {when}

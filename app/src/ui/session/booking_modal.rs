@@ -284,6 +284,7 @@ fn PayPanel(started: CheckoutStarted, stage: RwSignal<Stage>) -> impl IntoView {
     let return_url = format!("{origin}/orders/{order_id}");
     let setup = PaymentSetup {
         client_secret: started.client_secret.clone().unwrap_or_default(),
+        confirm_with: crate::model::membership::ConfirmWith::Payment,
         publishable_key: started.publishable_key.clone(),
         script_url: started.script_url.clone(),
         amount_cents: started.amount_cents,

@@ -12,20 +12,24 @@ use stripe_product::price::{
     CreatePrice, CreatePriceRecurring, CreatePriceRecurringInterval, ListPrice,
 };
 use stripe_product::product::CreateProduct;
-use stripe_shared::Subscription;
+use stripe_shared::{InvoiceStatus, Subscription};
 use stripe_types::Expandable;
 
 use super::payments::currency;
 use super::{GatewayError, StripeGateway};
 
-/// A subscription as created: still `incomplete` until its first invoice is paid.
+/// A subscription as created or retrieved, with what the browser confirms.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CreatedSubscription {
     pub id: String,
     pub status: String,
-    /// The client secret the Payment Element confirms the first invoice with
-    /// (in API 2026-09-30.endive the invoice's `confirmation_secret`).
+    /// The open latest invoice's confirmation secret, which the Payment Element
+    /// pays (in API 2026-09-30.endive the invoice's `confirmation_secret`);
+    /// `None` once that invoice is paid.
     pub client_secret: Option<String>,
+    /// A trial's `pending_setup_intent` secret: the card saved for the first
+    /// charge (confirmSetup). `None` once it is saved or without a trial.
+    pub setup_secret: Option<String>,
     /// End of the current period (on the subscription items in this API version).
     pub current_period_end: Option<i64>,
     pub cancel_at_period_end: bool,
@@ -34,20 +38,38 @@ pub struct CreatedSubscription {
 impl From<&Subscription> for CreatedSubscription {
     fn from(sub: &Subscription) -> Self {
         let client_secret = match &sub.latest_invoice {
-            Some(Expandable::Object(invoice)) => invoice
-                .confirmation_secret
-                .as_ref()
-                .map(|secret| secret.client_secret.clone()),
+            Some(Expandable::Object(invoice))
+                if invoice.status.as_ref() == Some(&InvoiceStatus::Open) =>
+            {
+                invoice
+                    .confirmation_secret
+                    .as_ref()
+                    .map(|secret| secret.client_secret.clone())
+            }
+            _ => None,
+        };
+        let setup_secret = match &sub.pending_setup_intent {
+            Some(Expandable::Object(intent)) => intent.client_secret.clone(),
             _ => None,
         };
         CreatedSubscription {
             id: sub.id.as_str().to_owned(),
             status: sub.status.as_str().to_owned(),
             client_secret,
+            setup_secret,
             current_period_end: period_end(sub),
             cancel_at_period_end: sub.cancel_at_period_end,
         }
     }
+}
+
+/// What a subscription response expands: the open invoice's secret and a
+/// trial's SetupIntent.
+fn expansions() -> Vec<String> {
+    vec![
+        "latest_invoice.confirmation_secret".to_owned(),
+        "pending_setup_intent".to_owned(),
+    ]
 }
 
 /// The end of the paid period: on the items in this API version.
@@ -68,11 +90,13 @@ pub struct PriceSpec<'a> {
 
 impl StripeGateway {
     /// Starts a subscription whose first invoice the customer pays in the
-    /// Payment Element. `key` is ours (e.g. "membership-<user id>").
+    /// Payment Element, or, with `trial_days`, a trial whose SetupIntent saves
+    /// the card for the first charge. `key` is ours (e.g. "membership-<id>-0").
     pub async fn create_subscription(
         &self,
         customer_id: &str,
         price_id: &str,
+        trial_days: u32,
         metadata: HashMap<String, String>,
         key: &str,
     ) -> Result<CreatedSubscription, GatewayError> {
@@ -81,27 +105,29 @@ impl StripeGateway {
         let mut settings = CreateSubscriptionPaymentSettings::new();
         settings.save_default_payment_method =
             Some(CreateSubscriptionPaymentSettingsSaveDefaultPaymentMethod::OnSubscription);
-        let request = CreateSubscription::new()
+        let mut request = CreateSubscription::new()
             .customer(customer_id)
             .items(vec![item])
             .payment_behavior(CreateSubscriptionPaymentBehavior::DefaultIncomplete)
             .payment_settings(settings)
             .metadata(metadata)
-            .expand(vec!["latest_invoice.confirmation_secret".to_owned()]);
+            .expand(expansions());
+        if trial_days > 0 {
+            request = request.trial_period_days(trial_days);
+        }
         let sub = self
             .send("create subscription", &request, Some(key))
             .await?;
         Ok(CreatedSubscription::from(&sub))
     }
 
-    /// A subscription with its latest invoice's confirmation secret (to
-    /// resume paying a subscription that is still incomplete).
+    /// A subscription with its open invoice's confirmation secret and a
+    /// trial's SetupIntent (to resume paying, or to give a new card).
     pub async fn retrieve_subscription(
         &self,
         id: &str,
     ) -> Result<CreatedSubscription, GatewayError> {
-        let request = RetrieveSubscription::new(id)
-            .expand(vec!["latest_invoice.confirmation_secret".to_owned()]);
+        let request = RetrieveSubscription::new(id).expand(expansions());
         let sub = self.send("retrieve subscription", &request, None).await?;
         Ok(CreatedSubscription::from(&sub))
     }
