@@ -396,7 +396,10 @@ async fn stored_status(
 }
 
 /// `customer.subscription.created|updated|deleted`: status, period end and
-/// `cancel_at_period_end`, unless a newer event was applied already.
+/// `cancel_at_period_end`, unless a newer event was applied already. Stripe's
+/// `created` has one-second resolution, so on top of that a subscription never
+/// goes back to `incomplete` (its first state) or to `trialing` once paid:
+/// a late `created` event from the same second as the payment changes nothing.
 pub async fn apply_subscription(
     tx: &mut Transaction<'_, Any>,
     sub: &Subscription,
@@ -407,7 +410,9 @@ pub async fn apply_subscription(
     let done = sqlx::query(
         "UPDATE memberships SET status = $2, current_period_end = COALESCE($3, current_period_end), \
          cancel_at_period_end = $4, needs_payment_method = $7, status_event_at = $5, updated_at = $6 \
-         WHERE stripe_subscription_id = $1 AND (status_event_at IS NULL OR status_event_at <= $5)",
+         WHERE stripe_subscription_id = $1 AND (status_event_at IS NULL OR status_event_at <= $5) \
+         AND ($2 <> 'incomplete' OR status = 'incomplete') \
+         AND ($2 <> 'trialing' OR status IN ('incomplete', 'trialing'))",
     )
     .bind(sub.id.as_str())
     .bind(sub.status.as_str())

@@ -238,6 +238,26 @@ async fn stale_and_duplicated_subscription_events_never_move_it_backwards(backen
     assert_eq!(deliver(&app, &stale).await, 200);
     assert_eq!(membership(&app, &student).await["status"], "active");
 
+    // Stripe's `created` has one-second resolution: even an "incomplete" from the
+    // very second of the last applied event never brings it back.
+    let applied_at: i64 = sqlx::query_scalar(
+        "SELECT status_event_at FROM memberships WHERE stripe_subscription_id = $1",
+    )
+    .bind(&subscription)
+    .fetch_one(app.db.pool())
+    .await
+    .expect("row");
+    let same_second = subscription_event(
+        &app,
+        "evt_same_second",
+        &subscription,
+        "incomplete",
+        applied_at,
+    )
+    .await;
+    assert_eq!(deliver(&app, &same_second).await, 200);
+    assert_eq!(membership(&app, &student).await["status"], "active");
+
     // A newer past_due applies; its duplicate and an older active do not undo it.
     let later = chrono::Utc::now().timestamp() + 60;
     let past_due = subscription_event(&app, "evt_past_due", &subscription, "past_due", later).await;
