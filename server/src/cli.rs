@@ -108,6 +108,11 @@ async fn seed_demo(config: &Config) -> anyhow::Result<()> {
             account.role, account.email, account.password
         );
     }
+    if config.stripe.simulated() {
+        println!(
+            "  Payments are simulated: pay with card 4242 4242 4242 4242 (any future date, any CVC)."
+        );
+    }
     println!();
     Ok(())
 }
