@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use app::backend::{courses, RequestContext};
 use app::model::Locale;
 
-use crate::helpers::{spawn_app, unique_email, Backend, TestApp, PASSWORD};
+use crate::helpers::{spawn_app, Backend, TestApp};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -493,32 +493,6 @@ async fn buy(app: &TestApp, student: &reqwest::Client, course_id: &str) -> Strin
     order_id
 }
 
-/// A new signed-in student and their session token (for calling backend
-/// services directly).
-async fn student_with_token(app: &TestApp) -> (reqwest::Client, String) {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    let response = client
-        .post(app.url("/api/v1/auth/signup"))
-        .json(&json!({
-            "email": unique_email(),
-            "display_name": "Kursköpare",
-            "password": PASSWORD,
-        }))
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(response.status(), 201);
-    let token = json_of(response).await["token"]
-        .as_str()
-        .expect("token")
-        .to_owned();
-    (client, token)
-}
-
 fn ctx_of(token: &str) -> RequestContext {
     RequestContext {
         locale: Locale::Sv,
@@ -597,8 +571,8 @@ async fn enrolled_courses_are_the_students_own(backend: Backend) {
     other_body["title"] = json!("Meditation för nybörjare");
     let saved = save(&app, &teacher, &other_body).await;
     assert_eq!(saved.status(), 200);
-    let (buyer, buyer_token) = student_with_token(&app).await;
-    let (other, other_token) = student_with_token(&app).await;
+    let (buyer, buyer_token) = app.new_user_with_token().await;
+    let (other, other_token) = app.new_user_with_token().await;
 
     let before = courses::enrolled_courses(&app.state, &ctx_of(&buyer_token))
         .await

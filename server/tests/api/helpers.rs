@@ -325,6 +325,12 @@ impl TestApp {
 
     /// A new signed-in student with their own cookie jar.
     pub async fn new_user(&self) -> reqwest::Client {
+        self.new_user_with_token().await.0
+    }
+
+    /// A new signed-in student and their session token (for calling backend
+    /// services directly).
+    pub async fn new_user_with_token(&self) -> (reqwest::Client, String) {
         let client = reqwest::Client::builder()
             .cookie_store(true)
             .redirect(reqwest::redirect::Policy::none())
@@ -341,7 +347,11 @@ impl TestApp {
             .await
             .expect("request");
         assert_eq!(response.status(), 201);
-        client
+        let token = json(response).await["token"]
+            .as_str()
+            .expect("token")
+            .to_owned();
+        (client, token)
     }
 }
 
