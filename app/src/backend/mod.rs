@@ -16,6 +16,7 @@ pub mod holds;
 pub mod ics;
 pub mod mailer;
 pub mod membership;
+pub mod membership_events;
 pub mod order_payment;
 pub mod orders;
 pub mod outbox;

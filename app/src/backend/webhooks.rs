@@ -9,7 +9,7 @@ use stripe_webhook::{Event, EventObject};
 use crate::backend::db::DbKind;
 use crate::backend::payment_events::{self, Applied, FollowUp};
 use crate::backend::stripe::gateway::ConnectAccount;
-use crate::backend::{connect, membership, now, refunds, AppState};
+use crate::backend::{connect, membership_events, now, refunds, AppState};
 
 /// What became of one delivery (also the metrics label).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,6 +31,13 @@ impl Outcome {
         }
     }
 }
+
+/// An event that needs a state this service has not stored yet (a webhook
+/// that outran the answer to our own create call). Nothing is recorded; the
+/// receiver answers 409 and Stripe delivers the event again.
+#[derive(Debug, thiserror::Error)]
+#[error("too early: {0}")]
+pub struct TooEarly(pub String);
 
 /// Records and applies one verified event. An `Err` means "try again later"
 /// (the caller answers 500 so Stripe retries); nothing was recorded then.
@@ -116,14 +123,14 @@ async fn dispatch(
         EventObject::CustomerSubscriptionCreated(sub)
         | EventObject::CustomerSubscriptionUpdated(sub)
         | EventObject::CustomerSubscriptionDeleted(sub) => {
-            from_flag(membership::apply_subscription(tx, &sub, created, public_url).await?)
+            from_flag(membership_events::apply_subscription(tx, &sub, created, public_url).await?)
         }
-        EventObject::InvoicePaid(invoice) => {
-            from_flag(membership::apply_invoice(tx, &invoice, true, created, public_url).await?)
-        }
-        EventObject::InvoicePaymentFailed(invoice) => {
-            from_flag(membership::apply_invoice(tx, &invoice, false, created, public_url).await?)
-        }
+        EventObject::InvoicePaid(invoice) => from_flag(
+            membership_events::apply_invoice(tx, &invoice, true, created, public_url).await?,
+        ),
+        EventObject::InvoicePaymentFailed(invoice) => from_flag(
+            membership_events::apply_invoice(tx, &invoice, false, created, public_url).await?,
+        ),
         EventObject::PaymentIntentSucceeded(pi) => {
             from_applied(payment_events::succeeded(tx, kind, public_url, &pi).await?)
         }

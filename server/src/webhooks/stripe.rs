@@ -1,8 +1,9 @@
 //! `POST /webhooks/stripe`: the signature is checked on the raw body before
 //! anything is parsed; then the event is recorded and applied once
 //! (`app::backend::webhooks`). Answers: 200 when applied, seen before or not
-//! ours to handle; 400 for a bad signature (nothing changes); 500 only when
-//! Stripe should retry.
+//! ours to handle; 400 for a bad signature (nothing changes); 409 for an event
+//! that came before what it updates was stored, 500 for any other failure:
+//! Stripe retries both.
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -31,6 +32,20 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
         Ok(outcome) => {
             count(&kind, outcome.as_str());
             (StatusCode::OK, Json(json!({ "received": true }))).into_response()
+        }
+        Err(err) if err.is::<webhooks::TooEarly>() => {
+            // Expected now and then: our create call's answer is on its way.
+            tracing::warn!(
+                event_type = kind,
+                error = format!("{err:#}"),
+                "webhook came early; Stripe will retry"
+            );
+            count(&kind, "too_early");
+            (
+                StatusCode::CONFLICT,
+                Json(json!({ "error": { "code": "too_early", "message": "try again later" } })),
+            )
+                .into_response()
         }
         Err(err) => {
             tracing::error!(

@@ -55,10 +55,7 @@ impl TestApp {
 
     /// A client without a cookie jar, for Bearer-only requests.
     pub fn bare_client(&self) -> reqwest::Client {
-        reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client")
+        client_builder().build().expect("client")
     }
 
     pub async fn signup(&self, email: &str) -> reqwest::Response {
@@ -126,17 +123,22 @@ fn default_setting(key: &str, url: &str, data_dir: &str) -> Option<String> {
     }
 }
 
+/// How every test client starts: redirects are the tests' to follow, and a
+/// request that gets no answer within a minute fails its test instead of
+/// hanging the whole run.
+pub fn client_builder() -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(std::time::Duration::from_secs(60))
+}
+
 async fn launch(test_db: TestDb, config: Config) -> TestApp {
     let app = Application::build(&config).await.expect("the app starts");
     let address = format!("http://{}", app.addr());
     let db = app.state().db.clone();
     let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
+    let client = client_builder().cookie_store(true).build().expect("client");
     TestApp {
         address,
         db,
@@ -331,11 +333,7 @@ impl TestApp {
     /// A new signed-in student and their session token (for calling backend
     /// services directly).
     pub async fn new_user_with_token(&self) -> (reqwest::Client, String) {
-        let client = reqwest::Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
+        let client = client_builder().cookie_store(true).build().expect("client");
         let response = client
             .post(self.url("/api/v1/auth/signup"))
             .json(&serde_json::json!({

@@ -13,6 +13,7 @@ on_both_databases!(
     a_declined_first_payment_stays_incomplete_until_a_retry_pays,
     cancel_at_period_end_keeps_access_and_resume_takes_it_back,
     stale_and_duplicated_subscription_events_never_move_it_backwards,
+    an_event_that_outruns_the_stored_subscription_id_is_retried,
     the_recordings_access_matrix,
     renewals_extend_fail_recover_and_end_at_the_period_end,
     a_three_d_secure_card_pays_the_first_invoice_after_authentication,
@@ -279,6 +280,43 @@ async fn stale_and_duplicated_subscription_events_never_move_it_backwards(backen
         after["is_member"], true,
         "past_due keeps access within the paid period"
     );
+}
+
+/// Stripe can deliver a subscription's event before `subscribe` has stored the
+/// subscription's id. The event names its membership in the metadata; it is
+/// refused (409, nothing recorded) so that Stripe's retry applies it.
+async fn an_event_that_outruns_the_stored_subscription_id_is_retried(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let student = app.new_user().await;
+    let started = start(&app, &student).await;
+    let subscription = started["subscription_id"].as_str().expect("id").to_owned();
+    pay(&app, &started, "pm_card_visa").await;
+    wait_for(&app, &student, "active").await;
+
+    // As it was between Stripe's create and our storing of the answer.
+    let set_id = |id: Option<String>| {
+        sqlx::query("UPDATE memberships SET stripe_subscription_id = $1")
+            .bind(id)
+            .execute(app.db.pool())
+    };
+    set_id(None).await.expect("forget the id");
+    let later = chrono::Utc::now().timestamp() + 60;
+    let early = subscription_event(&app, "evt_early", &subscription, "past_due", later).await;
+    assert_eq!(deliver(&app, &early).await, 409);
+    let recorded: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stripe_events WHERE id = $1")
+        .bind("evt_early")
+        .fetch_one(app.db.pool())
+        .await
+        .expect("count");
+    assert_eq!(recorded, 0, "a refused event is not recorded as seen");
+
+    // Once the id is stored, the retry applies.
+    set_id(Some(subscription.clone()))
+        .await
+        .expect("store the id");
+    assert_eq!(deliver(&app, &early).await, 200);
+    assert_eq!(membership(&app, &student).await["status"], "past_due");
+    assert_eq!(deliver(&app, &early).await, 200, "and only once");
 }
 
 /// Whether `client` sees the recording of `session_id` in the published list.

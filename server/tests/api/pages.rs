@@ -91,9 +91,8 @@ async fn login_form_works_without_javascript(backend: Backend) {
         .expect("the login form has an action")
         .to_owned();
 
-    let fresh = reqwest::Client::builder()
+    let fresh = crate::helpers::client_builder()
         .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
     let response = fresh

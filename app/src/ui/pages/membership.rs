@@ -16,15 +16,10 @@ pub fn MembershipPage() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
     let membership = Resource::new(|| (), |_| my_membership());
-    let price = format_price(crate::model::membership::AMOUNT_CENTS, Currency::SEK, "");
     view! {
         <section class="glass membership" aria-labelledby="membership-title">
             <h1 id="membership-title">{move || i18n.t().membership_title}</h1>
-            <h2>{move || i18n.t().membership_plan}</h2>
-            <p class="membership-price">
-                <strong>{price}</strong> " " {move || i18n.t().membership_per_month}
-            </p>
-            <p>{move || i18n.t().membership_lead}</p>
+            <PlanSummary />
             <Suspense fallback=move || view! { <p class="skeleton">{move || i18n.t().loading}</p> }>
                 {move || {
                     let signed_in = matches!(auth.user.get(), Some(Ok(Some(_))));
@@ -41,6 +36,21 @@ pub fn MembershipPage() -> impl IntoView {
                 }}
             </Suspense>
         </section>
+    }
+}
+
+/// The plan: its name, monthly price and what it unlocks (here and in the
+/// sign-up's last step).
+#[component]
+pub fn PlanSummary() -> impl IntoView {
+    let i18n = use_i18n();
+    let price = format_price(crate::model::membership::AMOUNT_CENTS, Currency::SEK, "");
+    view! {
+        <h2>{move || i18n.t().membership_plan}</h2>
+        <p class="membership-price">
+            <strong>{price}</strong> " " {move || i18n.t().membership_per_month}
+        </p>
+        <p>{move || i18n.t().membership_lead}</p>
     }
 }
 

@@ -4,25 +4,19 @@
 use leptos::prelude::*;
 
 use crate::api::membership::my_membership;
-use crate::model::session::{format_price, Currency};
 use crate::ui::i18n_context::use_i18n;
-use crate::ui::pages::membership::JoinPanel;
+use crate::ui::pages::membership::{JoinPanel, PlanSummary};
 
 #[component]
 pub fn SignupMembershipPage() -> impl IntoView {
     let i18n = use_i18n();
     let membership = Resource::new(|| (), |_| my_membership());
     let joined = RwSignal::new(false);
-    let price = format_price(crate::model::membership::AMOUNT_CENTS, Currency::SEK, "");
     view! {
         <section class="glass membership" aria-labelledby="signup-step-title">
             <h1 id="signup-step-title">{move || i18n.t().signup_step_title}</h1>
             <p class="muted">{move || i18n.t().signup_step_lead}</p>
-            <h2>{move || i18n.t().membership_plan}</h2>
-            <p class="membership-price">
-                <strong>{price}</strong> " " {move || i18n.t().membership_per_month}
-            </p>
-            <p>{move || i18n.t().membership_lead}</p>
+            <PlanSummary />
             <Suspense fallback=move || view! { <p class="skeleton">{move || i18n.t().loading}</p> }>
                 {move || {
                     membership.get().map(|result| match result {
