@@ -1,6 +1,6 @@
 #![recursion_limit = "256"]
 //! The browser entry: hydrates the server-rendered page once the code of a
-//! lazily loaded page (app::ui::lazy_pages) has arrived, then marks <body>.
+//! lazily loaded page (`app::ui::lazy_pages`) has arrived, then marks <body>.
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {

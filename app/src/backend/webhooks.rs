@@ -40,7 +40,8 @@ impl Outcome {
 pub struct TooEarly(pub String);
 
 /// Records and applies one verified event. An `Err` means "try again later"
-/// (the caller answers 500 so Stripe retries); nothing was recorded then.
+/// (the caller answers 409 for `TooEarly`, else 500, so Stripe retries);
+/// nothing was recorded then.
 pub async fn handle(state: &AppState, event: Event) -> anyhow::Result<Outcome> {
     let id = event.id.as_str().to_owned();
     let kind = event.type_.as_str().to_owned();

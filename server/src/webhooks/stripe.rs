@@ -33,30 +33,30 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
             count(&kind, outcome.as_str());
             (StatusCode::OK, Json(json!({ "received": true }))).into_response()
         }
-        Err(err) if err.is::<webhooks::TooEarly>() => {
-            // Expected now and then: our create call's answer is on its way.
-            tracing::warn!(
-                event_type = kind,
-                error = format!("{err:#}"),
-                "webhook came early; Stripe will retry"
-            );
-            count(&kind, "too_early");
-            (
-                StatusCode::CONFLICT,
-                Json(json!({ "error": { "code": "too_early", "message": "try again later" } })),
-            )
-                .into_response()
-        }
         Err(err) => {
-            tracing::error!(
-                event_type = kind,
-                error = format!("{err:#}"),
-                "webhook failed; Stripe will retry"
-            );
-            count(&kind, "failed");
+            // Either way nothing was recorded and Stripe delivers the event again.
+            let early = err.is::<webhooks::TooEarly>();
+            let error = format!("{err:#}");
+            let (status, code) = if early {
+                // Expected now and then: our create call's answer is on its way.
+                tracing::warn!(
+                    event_type = kind,
+                    error,
+                    "webhook came early; Stripe will retry"
+                );
+                (StatusCode::CONFLICT, "too_early")
+            } else {
+                tracing::error!(
+                    event_type = kind,
+                    error,
+                    "webhook failed; Stripe will retry"
+                );
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal")
+            };
+            count(&kind, if early { "too_early" } else { "failed" });
             (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                Json(json!({ "error": { "code": "internal", "message": "try again later" } })),
+                status,
+                Json(json!({ "error": { "code": code, "message": "try again later" } })),
             )
                 .into_response()
         }

@@ -24,10 +24,6 @@ async fn json_of(response: reqwest::Response) -> Value {
     response.json().await.expect("json")
 }
 
-async fn start_membership(app: &TestApp, student: &reqwest::Client) -> Value {
-    start(app, student).await
-}
-
 async fn start(app: &TestApp, student: &reqwest::Client) -> Value {
     let response = student
         .post(app.url("/api/v1/checkout/subscription"))
@@ -65,6 +61,17 @@ async fn wait_for(app: &TestApp, student: &reqwest::Client, status: &str) -> Val
     app.eventually(|| async { membership(app, student).await["status"] == status })
         .await;
     membership(app, student).await
+}
+
+/// A new student who took the membership and paid with `pm_card_visa`;
+/// returns the student and the subscription's id.
+async fn new_member(app: &TestApp) -> (reqwest::Client, String) {
+    let student = app.new_user().await;
+    let started = start(app, &student).await;
+    let subscription = started["subscription_id"].as_str().expect("id").to_owned();
+    assert_eq!(pay(app, &started, "pm_card_visa").await.status(), 200);
+    wait_for(app, &student, "active").await;
+    (student, subscription)
 }
 
 async fn paying_the_first_invoice_makes_a_member_and_a_second_attempt_returns_it(backend: Backend) {
@@ -133,10 +140,7 @@ async fn a_declined_first_payment_stays_incomplete_until_a_retry_pays(backend: B
 
 async fn cancel_at_period_end_keeps_access_and_resume_takes_it_back(backend: Backend) {
     let app = spawn_app(backend).await;
-    let student = app.new_user().await;
-    let started = start(&app, &student).await;
-    pay(&app, &started, "pm_card_visa").await;
-    wait_for(&app, &student, "active").await;
+    let (student, _) = new_member(&app).await;
     let cancelled = json_of(
         student
             .post(app.url("/api/v1/membership/cancel"))
@@ -220,11 +224,7 @@ async fn deliver(app: &TestApp, payload: &str) -> u16 {
 
 async fn stale_and_duplicated_subscription_events_never_move_it_backwards(backend: Backend) {
     let app = spawn_app(backend).await;
-    let student = app.new_user().await;
-    let started = start(&app, &student).await;
-    let subscription = started["subscription_id"].as_str().expect("id").to_owned();
-    pay(&app, &started, "pm_card_visa").await;
-    wait_for(&app, &student, "active").await;
+    let (student, subscription) = new_member(&app).await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
 
     // An "incomplete" from before the payment arrives late: ignored.
@@ -287,11 +287,7 @@ async fn stale_and_duplicated_subscription_events_never_move_it_backwards(backen
 /// refused (409, nothing recorded) so that Stripe's retry applies it.
 async fn an_event_that_outruns_the_stored_subscription_id_is_retried(backend: Backend) {
     let app = spawn_app(backend).await;
-    let student = app.new_user().await;
-    let started = start(&app, &student).await;
-    let subscription = started["subscription_id"].as_str().expect("id").to_owned();
-    pay(&app, &started, "pm_card_visa").await;
-    wait_for(&app, &student, "active").await;
+    let (student, subscription) = new_member(&app).await;
 
     // As it was between Stripe's create and our storing of the answer.
     let set_id = |id: Option<String>| {
@@ -380,10 +376,7 @@ async fn the_recordings_access_matrix(backend: Backend) {
         "paid",
         "a free seat is booked at once"
     );
-    let member = app.new_user().await;
-    let started = start_membership(&app, &member).await;
-    pay(&app, &started, "pm_card_visa").await;
-    wait_for(&app, &member, "active").await;
+    let (member, _) = new_member(&app).await;
     let other = app.new_user().await;
 
     assert!(
