@@ -26,9 +26,9 @@ tools:
 	scripts/install-tools.sh
 
 # The release build: server at full optimisation, WASM with the wasm-release profile,
-# assets hashed and precompressed (gzip + brotli), the WASM split at the lazy pages.
+# assets hashed and precompressed (gzip + brotli).
 build: tools
-	cargo leptos build --release --precompress --split
+	cargo leptos build --release --precompress
 
 fmt-check:
 	cargo fmt --all -- --check
@@ -44,17 +44,12 @@ e2e: build
 	scripts/ensure-chromium.sh
 	cd end2end && npx playwright test
 
-# Release WASM size, raw / gzip / brotli (the numbers in the closing notes): the
-# first download (the main module) and the lazily loaded pages' chunks together.
+# Release WASM size, raw / gzip / brotli (the numbers in the closing notes).
 wasm-size:
-	@f=$$(ls target/site/pkg/$(or $(LEPTOS_OUTPUT_NAME),aveli).*.wasm | head -n 1); \
-	printf 'first download: raw %s B, gzip %s B, brotli %s B\n' \
-	  $$(stat -c %s $$f) $$(gzip -9 -c $$f | wc -c) $$(stat -c %s $$f.br); \
-	n=$$(ls target/site/pkg/chunk_*.wasm 2>/dev/null | wc -l); \
-	if [ $$n -gt 0 ]; then \
-	  printf 'lazy chunks: %s files, raw %s B, brotli %s B\n' $$n \
-	    $$(cat target/site/pkg/chunk_*.wasm | wc -c) $$(cat target/site/pkg/chunk_*.wasm.br | wc -c); \
-	fi
+	@f=$$(ls target/site/pkg/*.wasm | grep -v '\.wasm\.' | head -n 1); \
+	printf 'raw %s B\n' $$(stat -c %s $$f); \
+	printf 'gzip %s B\n' $$(gzip -9 -c $$f | wc -c); \
+	if [ -f $$f.br ]; then printf 'brotli %s B\n' $$(stat -c %s $$f.br); fi
 
 # Load benchmark (not part of `make test`): see BENCHMARKS.md.
 bench:

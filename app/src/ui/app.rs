@@ -4,20 +4,18 @@
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, Html, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, Lazy, SsrMode};
+use leptos_router::{path, SsrMode};
 
 use crate::api::accounts::{current_user, BecomeTeacher, Login, Logout, Signup};
 use crate::model::{AppError, User};
 use crate::ui::i18n_context::{initial_locale, use_i18n, I18n};
-use crate::ui::lazy_pages::{
-    AccountRoute, BookingsRoute, CourseRoute, CoursesRoute, HomeRoute, MembershipRoute,
-    PaymentTestRoute, PayoutsRoute, ReceiptRoute, SessionRoute, SignupMembershipRoute,
-    StudioCoursesRoute, StudioRoute,
-};
 use crate::ui::nav::Nav;
 use crate::ui::pages::{
-    error::ErrorPage, landing::LandingPage, login::LoginPage, not_found::NotFoundPage,
-    signup::SignupPage,
+    account::AccountPage, bookings::BookingsPage, course::CoursePage, courses::CoursesPage,
+    error::ErrorPage, home::HomePage, landing::LandingPage, login::LoginPage,
+    membership::MembershipPage, not_found::NotFoundPage, payment_test::PaymentTestPage,
+    payouts::PayoutsPage, receipt::ReceiptPage, session::SessionPage, signup::SignupPage,
+    signup_membership::SignupMembershipPage, studio::StudioPage, studio_courses::StudioCoursesPage,
 };
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -84,6 +82,13 @@ pub fn App() -> impl IntoView {
         become_teacher,
     });
 
+    // Tells people and end-to-end tests that the page is interactive.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
     view! {
         <Html attr:lang=move || i18n.locale().code() />
         <Title text="Aveli" />
@@ -94,23 +99,22 @@ pub fn App() -> impl IntoView {
                     view! { <ErrorPage errors /> }
                 }>
                     <Routes fallback=NotFoundPage>
-                        // The entry pages are in the first download; the rest load on first visit.
                         <Route path=path!("") view=LandingPage />
                         <Route path=path!("/login") view=LoginPage />
                         <Route path=path!("/signup") view=SignupPage />
-                        <Route path=path!("/signup/membership") view={Lazy::<SignupMembershipRoute>::new()} ssr=SsrMode::Async />
-                        <Route path=path!("/account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
-                        <Route path=path!("/home") view={Lazy::<HomeRoute>::new()} ssr=SsrMode::Async />
-                        <Route path=path!("/studio") view={Lazy::<StudioRoute>::new()} />
-                        <Route path=path!("/membership") view={Lazy::<MembershipRoute>::new()} ssr=SsrMode::Async />
-                        <Route path=path!("/studio/payouts") view={Lazy::<PayoutsRoute>::new()} ssr=SsrMode::Async />
-                        <Route path=path!("/studio/payment-test") view={Lazy::<PaymentTestRoute>::new()} />
-                        <Route path=path!("/sessions/:id") view={Lazy::<SessionRoute>::new()} />
-                        <Route path=path!("/courses") view={Lazy::<CoursesRoute>::new()} />
-                        <Route path=path!("/courses/:id") view={Lazy::<CourseRoute>::new()} />
-                        <Route path=path!("/studio/courses") view={Lazy::<StudioCoursesRoute>::new()} />
-                        <Route path=path!("/orders/:id") view={Lazy::<ReceiptRoute>::new()} ssr=SsrMode::Async />
-                        <Route path=path!("/bookings") view={Lazy::<BookingsRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("/signup/membership") view=SignupMembershipPage ssr=SsrMode::Async />
+                        <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                        <Route path=path!("/home") view=HomePage ssr=SsrMode::Async />
+                        <Route path=path!("/studio") view=StudioPage />
+                        <Route path=path!("/membership") view=MembershipPage ssr=SsrMode::Async />
+                        <Route path=path!("/studio/payouts") view=PayoutsPage ssr=SsrMode::Async />
+                        <Route path=path!("/studio/payment-test") view=PaymentTestPage />
+                        <Route path=path!("/sessions/:id") view=SessionPage />
+                        <Route path=path!("/courses") view=CoursesPage />
+                        <Route path=path!("/courses/:id") view=CoursePage />
+                        <Route path=path!("/studio/courses") view=StudioCoursesPage />
+                        <Route path=path!("/orders/:id") view=ReceiptPage ssr=SsrMode::Async />
+                        <Route path=path!("/bookings") view=BookingsPage ssr=SsrMode::Async />
                     </Routes>
                 </ErrorBoundary>
             </main>

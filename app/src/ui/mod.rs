@@ -2,7 +2,6 @@
 
 pub mod app;
 pub mod i18n_context;
-pub mod lazy_pages;
 pub mod membership_checkout;
 pub mod moon_icon;
 pub mod nav;
