@@ -4,7 +4,7 @@
 
 use anyhow::{bail, Context};
 
-use app::backend::{accounts, demo, Db};
+use app::backend::{accounts::users, demo, Clock, Db};
 
 use crate::config::Config;
 use crate::startup::Application;
@@ -27,7 +27,7 @@ pub async fn run(args: &[String]) -> anyhow::Result<()> {
         ["stripe-setup"] => stripe_setup(&config).await,
         ["admin", action @ ("grant" | "revoke"), email] => {
             let db = migrated_db(&config).await?;
-            accounts::set_admin(&db, email, *action == "grant")
+            users::set_admin(&db, email, *action == "grant", Clock::system().now())
                 .await
                 .with_context(|| format!("admin {action} {email}"))?;
             println!(
@@ -52,7 +52,7 @@ pub async fn run(args: &[String]) -> anyhow::Result<()> {
 /// prints the membership price id for `STRIPE_MEMBERSHIP_PRICE_ID`.
 async fn stripe_setup(config: &Config) -> anyhow::Result<()> {
     let gateway = crate::payments::setup_gateway(config)?;
-    let prices = app::backend::catalog::set_up(&gateway).await?;
+    let prices = app::backend::payments::products::set_up(&gateway).await?;
     for price in &prices {
         println!(
             "{:<32} {} ({})",
@@ -63,7 +63,7 @@ async fn stripe_setup(config: &Config) -> anyhow::Result<()> {
     }
     if let Some(membership) = prices
         .iter()
-        .find(|p| p.lookup_key == app::backend::catalog::MEMBERSHIP_LOOKUP_KEY)
+        .find(|p| p.lookup_key == app::backend::payments::products::MEMBERSHIP_LOOKUP_KEY)
     {
         println!("\nSTRIPE_MEMBERSHIP_PRICE_ID={}", membership.price_id);
     }
@@ -91,7 +91,7 @@ async fn serve(config: &Config) -> anyhow::Result<()> {
 
 async fn seed_demo(config: &Config) -> anyhow::Result<()> {
     let db = migrated_db(config).await?;
-    let created = demo::seed(&db).await?;
+    let created = demo::seed(&db, Clock::system().now()).await?;
     println!(
         "\n  Aveli demo data {} on {}.",
         if created {

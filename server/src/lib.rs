@@ -12,4 +12,5 @@ pub mod payments;
 pub mod startup;
 pub mod studio_connect;
 pub mod telemetry;
+pub mod test_clock;
 pub mod webhooks;

@@ -7,8 +7,8 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Context;
-use app::backend::stripe::signature::WebhookSecrets;
-use app::backend::stripe::{GatewayConfig, StripeGateway};
+use app::backend::payments::signature::WebhookSecrets;
+use app::backend::payments::{GatewayConfig, StripeGateway};
 use rand::distributions::Alphanumeric;
 use rand::Rng;
 use secrecy::{ExposeSecret, SecretString};

@@ -23,15 +23,17 @@ use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
-use app::backend::mailer::Mailer;
+use app::backend::mail::mailer::Mailer;
 use app::backend::state::Settings;
-use app::backend::{auth_session, connect, holds, outbox, AppState, Db};
+use app::backend::{
+    accounts::auth_session, booking::holds, mail::outbox, payments::connect, AppState, Clock, Db,
+};
 use app::{shell, App};
 use secrecy::ExposeSecret;
 
 use crate::config::{AppEnv, Config};
 use crate::origin::AllowedOrigin;
-use crate::{api, health, metrics, origin, payments, studio_connect, webhooks};
+use crate::{api, health, metrics, origin, payments, studio_connect, test_clock, webhooks};
 
 /// The router's state: what Leptos needs and what our handlers need.
 #[derive(Clone)]
@@ -79,6 +81,7 @@ impl Application {
         let payments = payments::build(config, addr, &public_url)?;
         let state = AppState::new(
             db,
+            Clock::system(),
             payments.gateway,
             Settings {
                 session_ttl_secs: config.session_ttl_days * 86_400,
@@ -130,13 +133,18 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         // Background work: lapsed seat holds and owed refunds, and the email outbox.
         holds::spawn_worker(self.state.clone());
-        outbox::spawn_worker(self.state.db.clone(), self.mailer.clone());
+        outbox::spawn_worker(
+            self.state.db.clone(),
+            self.mailer.clone(),
+            self.state.clock.clone(),
+        );
         let db = self.state.db.clone();
+        let clock = self.state.clock.clone();
         tokio::spawn(async move {
             let mut every_hour = tokio::time::interval(Duration::from_secs(3_600));
             loop {
                 every_hour.tick().await;
-                if let Err(err) = auth_session::purge_expired(&db).await {
+                if let Err(err) = auth_session::purge_expired(&db, clock.now()).await {
                     tracing::warn!(error = %err, "could not purge expired sessions");
                 }
             }
@@ -207,6 +215,12 @@ pub fn router(
     if let Some(simulator) = simulator {
         // Never mounted when Stripe is live (the config refuses simulation in production).
         router = router.nest_service(payments::SIM_MOUNT, stripe_sim::router(simulator));
+        if config.app_env != AppEnv::Production {
+            router = router.route(
+                "/_test/clock",
+                post(test_clock::change).delete(test_clock::reset),
+            );
+        }
     }
     router
         .nest_service(&format!("/{}", config.site.site_pkg_dir), pkg)

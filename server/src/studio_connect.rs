@@ -7,8 +7,8 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use app::backend::connect::{self, ConnectError};
-use app::backend::sessions::SessionError;
+use app::backend::accounts::users::AccountError;
+use app::backend::payments::connect::{self, ConnectError};
 use app::backend::AppState;
 
 use crate::api::caller::Caller;
@@ -29,7 +29,7 @@ pub async fn refresh(State(state): State<AppState>, caller: Caller) -> Response 
 
 fn on_error(err: &ConnectError, caller: &Caller) -> Response {
     match err {
-        ConnectError::Session(SessionError::Unauthorized) => {
+        ConnectError::Account(AccountError::Unauthorized) => {
             Redirect::to("/login?next=/studio/payouts").into_response()
         }
         other => {

@@ -7,13 +7,13 @@ use crate::model::{AppError, User};
 #[cfg(feature = "ssr")]
 use {
     super::context::{request, set_cookie},
-    crate::backend::{accounts, auth_session},
+    crate::backend::{accounts::auth_session, accounts::users},
 };
 
 #[server]
 pub async fn signup(email: String, display_name: String, password: String) -> Result<(), AppError> {
     let (state, ctx) = request().await?;
-    let logged_in = accounts::signup(&state, &ctx, &email, &display_name, &password)
+    let logged_in = users::signup(&state, &ctx, &email, &display_name, &password)
         .await
         .map_err(|e| e.to_app_error(ctx.locale))?;
     set_cookie(&auth_session::set_cookie(
@@ -29,7 +29,7 @@ pub async fn signup(email: String, display_name: String, password: String) -> Re
 #[server]
 pub async fn login(email: String, password: String) -> Result<(), AppError> {
     let (state, ctx) = request().await?;
-    let logged_in = accounts::login(&state, &ctx, &email, &password)
+    let logged_in = users::login(&state, &ctx, &email, &password)
         .await
         .map_err(|e| e.to_app_error(ctx.locale))?;
     set_cookie(&auth_session::set_cookie(
@@ -44,7 +44,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
 #[server]
 pub async fn logout() -> Result<(), AppError> {
     let (state, ctx) = request().await?;
-    accounts::logout(&state, &ctx)
+    users::logout(&state, &ctx)
         .await
         .map_err(|e| e.to_app_error(ctx.locale))?;
     set_cookie(&auth_session::clear_cookie(state.settings.secure_cookies));
@@ -56,7 +56,7 @@ pub async fn logout() -> Result<(), AppError> {
 #[server]
 pub async fn current_user() -> Result<Option<User>, AppError> {
     let (state, ctx) = request().await?;
-    accounts::current_user(&state, &ctx)
+    users::current_user(&state, &ctx)
         .await
         .map_err(|e| e.to_app_error(ctx.locale))
 }
@@ -64,7 +64,7 @@ pub async fn current_user() -> Result<Option<User>, AppError> {
 #[server]
 pub async fn become_teacher() -> Result<User, AppError> {
     let (state, ctx) = request().await?;
-    accounts::become_teacher(&state, &ctx)
+    users::become_teacher(&state, &ctx)
         .await
         .map_err(|e| e.to_app_error(ctx.locale))
 }

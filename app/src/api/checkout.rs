@@ -9,7 +9,7 @@ use crate::model::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::context::request,
-    crate::backend::{checkout, orders},
+    crate::backend::{booking::checkout, booking::orders},
 };
 
 /// Takes a seat and starts paying for it (or books a free one at once).

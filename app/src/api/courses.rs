@@ -10,7 +10,7 @@ use crate::model::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::context::request,
-    crate::backend::{course_checkout, courses},
+    crate::backend::{booking::course_checkout, catalog::courses},
 };
 
 /// Published courses, newest first.

@@ -7,7 +7,7 @@ use crate::model::{AppError, Locale};
 #[cfg(feature = "ssr")]
 use {
     super::context::{request, set_cookie},
-    crate::backend::accounts,
+    crate::backend::accounts::users,
 };
 
 /// Remembers the chosen language: in a year-long cookie, and on the account
@@ -25,7 +25,7 @@ pub async fn set_locale(locale: Locale) -> Result<(), AppError> {
             ""
         }
     ));
-    accounts::set_locale(&state, &ctx, locale)
+    users::set_locale(&state, &ctx, locale)
         .await
         .map_err(|e| e.to_app_error(locale))
 }

@@ -7,12 +7,12 @@ use crate::model::membership::{MembershipView, SubscriptionStarted};
 use crate::model::AppError;
 
 #[cfg(feature = "ssr")]
-use {super::context::request, crate::backend::membership};
+use {super::context::request, crate::backend::membership::subscriptions};
 
 #[server]
 pub async fn start_membership() -> Result<SubscriptionStarted, AppError> {
     let (state, ctx) = request().await?;
-    membership::subscribe(&state, &ctx)
+    subscriptions::subscribe(&state, &ctx)
         .await
         .map_err(|e| e.to_app_error(ctx.locale))
 }
@@ -20,7 +20,7 @@ pub async fn start_membership() -> Result<SubscriptionStarted, AppError> {
 #[server]
 pub async fn my_membership() -> Result<MembershipView, AppError> {
     let (state, ctx) = request().await?;
-    membership::get(&state, &ctx)
+    subscriptions::get(&state, &ctx)
         .await
         .map_err(|e| e.to_app_error(ctx.locale))
 }
@@ -29,7 +29,7 @@ pub async fn my_membership() -> Result<MembershipView, AppError> {
 #[server]
 pub async fn set_membership_cancel(cancel: bool) -> Result<MembershipView, AppError> {
     let (state, ctx) = request().await?;
-    membership::set_cancel(&state, &ctx, cancel)
+    subscriptions::set_cancel(&state, &ctx, cancel)
         .await
         .map_err(|e| e.to_app_error(ctx.locale))
 }

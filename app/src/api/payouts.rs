@@ -9,7 +9,7 @@ use crate::model::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::context::request,
-    crate::backend::{connect, test_payment},
+    crate::backend::{payments::connect, payments::test_payment},
 };
 
 #[server]
@@ -50,7 +50,7 @@ pub async fn payments_simulated() -> Result<bool, AppError> {
 #[server]
 pub async fn my_sales() -> Result<Vec<crate::model::order::Sale>, AppError> {
     let (state, ctx) = request().await?;
-    crate::backend::orders::sales(&state, &ctx)
+    crate::backend::booking::orders::sales(&state, &ctx)
         .await
         .map_err(|e| e.to_app_error(ctx.locale))
 }

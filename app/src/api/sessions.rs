@@ -8,7 +8,7 @@ use crate::model::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::context::request,
-    crate::backend::{sessions, slots},
+    crate::backend::{catalog::sessions, catalog::slots},
 };
 
 /// Published sessions with a slot still to come, soonest first.

@@ -9,7 +9,7 @@ use crate::model::AppError;
 #[cfg(feature = "ssr")]
 use {
     super::context::request,
-    crate::backend::{sessions, slots},
+    crate::backend::{catalog::sessions, catalog::slots},
 };
 
 /// All of the teacher's sessions, drafts included.

@@ -2,7 +2,7 @@
 //! few published sessions and a course. Seeding is idempotent: the accounts
 //! and sessions are written once (with the demo teacher), the course once.
 
-use crate::backend::{new_id, now, password, Db};
+use crate::backend::{accounts::password, new_id, Db};
 use crate::model::Password;
 
 /// The demo teacher's Connect account in the simulator.
@@ -100,14 +100,14 @@ const COURSE_LESSONS: [(&str, &str); 4] = [
 
 /// Seeds the demo accounts, sessions and course unless they exist. Returns
 /// whether anything was written.
-pub async fn seed(db: &Db) -> anyhow::Result<bool> {
-    let accounts = seed_accounts_and_sessions(db).await?;
-    let course = seed_course(db).await?;
+pub async fn seed(db: &Db, now: i64) -> anyhow::Result<bool> {
+    let accounts = seed_accounts_and_sessions(db, now).await?;
+    let course = seed_course(db, now).await?;
     Ok(accounts || course)
 }
 
 /// The demo course, unless the demo teacher has it already.
-async fn seed_course(db: &Db) -> anyhow::Result<bool> {
+async fn seed_course(db: &Db, now: i64) -> anyhow::Result<bool> {
     let teacher: Option<String> = sqlx::query_scalar(
         "SELECT t.id FROM teachers t JOIN users u ON u.id = t.user_id WHERE u.email = $1",
     )
@@ -126,7 +126,7 @@ async fn seed_course(db: &Db) -> anyhow::Result<bool> {
     if exists.is_some() {
         return Ok(false);
     }
-    let at = now();
+    let at = now;
     let course_id = new_id();
     let mut tx = db.pool().begin().await?;
     sqlx::query(
@@ -161,7 +161,7 @@ async fn seed_course(db: &Db) -> anyhow::Result<bool> {
 }
 
 /// The demo accounts and sessions, unless the demo teacher exists.
-async fn seed_accounts_and_sessions(db: &Db) -> anyhow::Result<bool> {
+async fn seed_accounts_and_sessions(db: &Db, now: i64) -> anyhow::Result<bool> {
     let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
         .bind(TEACHER.email)
         .fetch_optional(db.pool())
@@ -169,7 +169,7 @@ async fn seed_accounts_and_sessions(db: &Db) -> anyhow::Result<bool> {
     if exists.is_some() {
         return Ok(false);
     }
-    let at = now();
+    let at = now;
     let mut tx = db.pool().begin().await?;
     let mut user_ids = Vec::new();
     for account in [&TEACHER, &STUDENT] {

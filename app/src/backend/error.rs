@@ -7,3 +7,10 @@ pub fn internal(err: &anyhow::Error, locale: Locale) -> AppError {
     tracing::error!(error = format!("{err:#}"), "unexpected failure");
     AppError::new(ErrorCode::Internal, strings(locale).err_internal)
 }
+
+/// An event that needs a state this service has not stored yet (a webhook
+/// that outran the answer to our own create call). Nothing is recorded; the
+/// receiver answers 409 and Stripe delivers the event again.
+#[derive(Debug, thiserror::Error)]
+#[error("too early: {0}")]
+pub struct TooEarly(pub String);

@@ -1,48 +1,29 @@
 //! Server-only services. Server functions (`crate::api`) and the REST API
 //! (`server::api`) are thin: both call these, so each rule exists once.
 
+// The domains. Dependencies point one way:
+// webhooks → booking, membership → catalog → payments → accounts;
+// booking and membership also call payments and mail; mail calls only the plumbing.
 pub mod accounts;
-pub mod auth_session;
+pub mod booking;
 pub mod catalog;
-pub mod checkout;
-pub mod connect;
-pub mod course_checkout;
-pub mod courses;
-pub mod db;
-pub mod demo;
-pub mod emails;
-pub mod error;
-pub mod holds;
-pub mod ics;
-pub mod mailer;
+pub mod mail;
 pub mod membership;
-pub mod membership_events;
-pub mod order_payment;
-pub mod orders;
-pub mod outbox;
-pub mod password;
-pub mod payment_events;
-pub mod rate_limit;
-pub mod receipts;
-pub mod recording_access;
-pub mod refunds;
-pub mod request;
-pub mod seats;
-pub mod sessions;
-pub mod slots;
-pub mod state;
-pub mod stripe;
-pub mod test_payment;
+pub mod payments;
 pub mod webhooks;
 
+// The plumbing every domain may use.
+pub mod clock;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod request;
+pub mod state;
+
+pub use clock::Clock;
 pub use db::Db;
 pub use request::RequestContext;
 pub use state::AppState;
-
-/// Now, as unix seconds (UTC): the one clock of the data layer.
-pub fn now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
 
 /// A new primary key: UUIDv7, so keys sort by creation time.
 pub fn new_id() -> String {

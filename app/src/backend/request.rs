@@ -6,7 +6,7 @@ use std::net::{IpAddr, SocketAddr};
 
 use axum::http::{header, HeaderMap};
 
-use crate::backend::auth_session;
+use crate::backend::accounts::auth_session;
 use crate::model::Locale;
 
 #[derive(Debug, Clone, Default)]

@@ -1,14 +1,16 @@
 use std::sync::Arc;
 
-use crate::backend::stripe::signature::WebhookSecrets;
-use crate::backend::stripe::StripeGateway;
-use crate::backend::Db;
+use crate::backend::payments::signature::WebhookSecrets;
+use crate::backend::payments::StripeGateway;
+use crate::backend::{Clock, Db};
 
 /// What every request handler and server function can reach: the database,
 /// the payments gateway and the settings the services need. Cheap to clone.
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub db: Db,
+    /// The one clock every rule reads (the system clock in production).
+    pub clock: Clock,
     pub stripe: StripeGateway,
     pub settings: Arc<Settings>,
     /// The membership's Price id once looked up by its lookup key (when
@@ -46,9 +48,10 @@ pub struct Settings {
 }
 
 impl AppState {
-    pub fn new(db: Db, stripe: StripeGateway, settings: Settings) -> AppState {
+    pub fn new(db: Db, clock: Clock, stripe: StripeGateway, settings: Settings) -> AppState {
         AppState {
             db,
+            clock,
             stripe,
             settings: Arc::new(settings),
             membership_price: Arc::default(),

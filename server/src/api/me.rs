@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::Json;
 
-use app::backend::{accounts, AppState};
+use app::backend::{accounts::users, AppState};
 use app::model::User;
 
 use crate::api::caller::Caller;
@@ -21,7 +21,7 @@ use crate::api::error::{ApiError, ErrorBody};
 )]
 pub async fn me(State(state): State<AppState>, caller: Caller) -> Result<Json<User>, ApiError> {
     let ctx = caller.ctx;
-    accounts::require_user(&state, &ctx)
+    users::require_user(&state, &ctx)
         .await
         .map(Json)
         .map_err(|e| e.to_app_error(ctx.locale).into())

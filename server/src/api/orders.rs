@@ -3,7 +3,7 @@
 use axum::extract::{Path, State};
 use axum::Json;
 
-use app::backend::{orders, AppState};
+use app::backend::{booking::orders, AppState};
 use app::model::order::OrderView;
 
 use crate::api::caller::Caller;

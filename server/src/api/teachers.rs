@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::Json;
 
-use app::backend::{accounts, AppState};
+use app::backend::{accounts::users, AppState};
 use app::model::User;
 
 use crate::api::caller::Caller;
@@ -24,7 +24,7 @@ pub async fn become_teacher(
     caller: Caller,
 ) -> Result<Json<User>, ApiError> {
     let ctx = caller.ctx;
-    accounts::become_teacher(&state, &ctx)
+    users::become_teacher(&state, &ctx)
         .await
         .map(Json)
         .map_err(|e| e.to_app_error(ctx.locale).into())

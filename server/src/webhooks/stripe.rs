@@ -1,6 +1,6 @@
 //! `POST /webhooks/stripe`: the signature is checked on the raw body before
 //! anything is parsed; then the event is recorded and applied once
-//! (`app::backend::webhooks`). Answers: 200 when applied, seen before or not
+//! (`app::backend::webhooks::dispatch`). Answers: 200 when applied, seen before or not
 //! ours to handle; 400 for a bad signature (nothing changes); 409 for an event
 //! that came before what it updates was stored, 500 for any other failure:
 //! Stripe retries both.
@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
-use app::backend::stripe::signature;
-use app::backend::{now, webhooks, AppState};
+use app::backend::payments::signature;
+use app::backend::{error, webhooks::dispatch, AppState};
 
 pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let started = std::time::Instant::now();
@@ -23,19 +23,24 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
     let Ok(payload) = std::str::from_utf8(&body) else {
         return refuse("unknown", "body is not UTF-8");
     };
-    let event = match signature::verify(payload, header, &state.settings.webhook_secrets, now()) {
+    let event = match signature::verify(
+        payload,
+        header,
+        &state.settings.webhook_secrets,
+        state.clock.now(),
+    ) {
         Ok(event) => event,
         Err(err) => return refuse("unknown", &err.to_string()),
     };
     let kind = event.type_.as_str().to_owned();
-    let response = match webhooks::handle(&state, event).await {
+    let response = match dispatch::handle(&state, event).await {
         Ok(outcome) => {
             count(&kind, outcome.as_str());
             (StatusCode::OK, Json(json!({ "received": true }))).into_response()
         }
         Err(err) => {
             // Either way nothing was recorded and Stripe delivers the event again.
-            let early = err.is::<webhooks::TooEarly>();
+            let early = err.is::<error::TooEarly>();
             let error = format!("{err:#}");
             let (status, code) = if early {
                 // Expected now and then: our create call's answer is on its way.

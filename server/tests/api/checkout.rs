@@ -22,6 +22,7 @@ on_both_databases!(
     orders_are_private_and_free_sessions_book_at_once,
     duplicated_and_reordered_webhooks_end_in_the_same_state,
     three_d_secure_and_redirect_methods_pay_like_the_browser_does,
+    the_sweep_releases_a_hold_once_the_clock_passes_its_expiry,
 );
 
 async fn json_of(response: reqwest::Response) -> Value {
@@ -255,9 +256,14 @@ async fn concurrent_checkouts_never_oversell(backend: Backend) {
             .await
             .expect("user");
         tokens.push(
-            app::backend::auth_session::create(&app.db, &id, 3_600)
-                .await
-                .expect("token"),
+            app::backend::accounts::auth_session::create(
+                &app.db,
+                &id,
+                3_600,
+                app.state.clock.now(),
+            )
+            .await
+            .expect("token"),
         );
     }
     let client = app.bare_client();
@@ -353,7 +359,7 @@ async fn expire_hold(app: &TestApp, order_id: &str) {
         .execute(app.db.pool())
         .await
         .expect("arrange");
-    let released = app::backend::holds::expire_lapsed(&app.state)
+    let released = app::backend::booking::holds::expire_lapsed(&app.state)
         .await
         .expect("sweep");
     assert_eq!(released, 1);
@@ -750,4 +756,35 @@ async fn three_d_secure_and_redirect_methods_pay_like_the_browser_does(backend: 
         let paid = wait_for_status(&app, &student, &id, "paid").await;
         assert_eq!(paid["payment_method"], method);
     }
+}
+
+/// The hold's expiry is read from the one clock: moving it (no sleep) past
+/// `SEAT_HOLD_MINUTES` lets the sweep free the seat, and not a second earlier.
+async fn the_sweep_releases_a_hold_once_the_clock_passes_its_expiry(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let slot = slot_for_sale(&app, 15_000, 1, 48).await;
+    let student = app.new_user().await;
+    let started = json_of(checkout(&app, &student, &slot).await).await;
+    let id = started["order_id"].as_str().expect("id").to_owned();
+    assert_eq!(seats_taken(&app, &slot).await, 1);
+    let sweep = || async {
+        app::backend::booking::holds::expire_lapsed(&app.state)
+            .await
+            .expect("sweep")
+    };
+
+    app.advance_clock(app.state.settings.hold_secs - 30);
+    assert_eq!(sweep().await, 0, "the hold has not lapsed yet");
+    assert_eq!(seats_taken(&app, &slot).await, 1);
+
+    app.advance_clock(60);
+    assert_eq!(sweep().await, 1, "the lapsed hold is released");
+    assert_eq!(seats_taken(&app, &slot).await, 0);
+    let status: String = sqlx::query_scalar("SELECT status FROM orders WHERE id = $1")
+        .bind(&id)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("order");
+    assert_eq!(status, "expired");
+    assert_eq!(sweep().await, 0, "released once");
 }

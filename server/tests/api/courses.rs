@@ -6,7 +6,7 @@
 
 use serde_json::{json, Value};
 
-use app::backend::{courses, RequestContext};
+use app::backend::{catalog::courses, RequestContext};
 use app::model::Locale;
 
 use crate::helpers::{spawn_app, Backend, TestApp};

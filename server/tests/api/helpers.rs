@@ -49,6 +49,11 @@ pub struct TestApp {
 pub const PASSWORD: &str = "correct horse battery";
 
 impl TestApp {
+    /// Moves the server's clock (and so every rule that reads the time) forward.
+    pub fn advance_clock(&self, secs: i64) {
+        self.state.clock.advance(secs);
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }

@@ -9,6 +9,7 @@ on_both_databases!(
     openapi_document_lists_the_endpoints,
     metrics_count_requests,
     responses_carry_a_request_id_and_are_compressed,
+    the_test_clock_hook_moves_the_server_clock,
 );
 
 async fn health_and_readiness(backend: Backend) {
@@ -115,4 +116,53 @@ async fn responses_carry_a_request_id_and_are_compressed(backend: Backend) {
             .and_then(|v| v.to_str().ok()),
         Some("gzip")
     );
+}
+
+/// `/_test/clock` (simulated payments, not production) moves the clock every
+/// rule reads; DELETE returns it to real time; a bad body is a JSON 422.
+async fn the_test_clock_hook_moves_the_server_clock(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let before = app.state.clock.now();
+    let moved = app
+        .client
+        .post(app.url("/_test/clock"))
+        .json(&serde_json::json!({"advance_seconds": 86_400}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(moved.status(), 200);
+    assert_eq!(json(moved).await["offset_seconds"], 86_400);
+    assert!(app.state.clock.now() >= before + 86_400);
+
+    let set = app
+        .client
+        .post(app.url("/_test/clock"))
+        .json(&serde_json::json!({"set": "2027-03-28T00:59:00Z"}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(set.status(), 200);
+    let at = chrono::DateTime::parse_from_rfc3339("2027-03-28T00:59:00Z")
+        .expect("instant")
+        .timestamp();
+    assert!((at..at + 5).contains(&app.state.clock.now()));
+
+    let both = app
+        .client
+        .post(app.url("/_test/clock"))
+        .json(&serde_json::json!({"advance_seconds": 1, "set": "2027-03-28T00:59:00Z"}))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(both.status(), 422);
+    assert_eq!(json(both).await["error"]["code"], "validation");
+
+    let reset = app
+        .client
+        .delete(app.url("/_test/clock"))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(reset.status(), 200);
+    assert_eq!(app.state.clock.offset_secs(), 0);
 }

@@ -117,8 +117,12 @@ async fn login_form_works_without_javascript(backend: Backend) {
 /// link withheld).
 async fn demo_data_shows_every_state_on_landing_and_home(backend: Backend) {
     let app = spawn_app(backend).await;
-    assert!(app::backend::demo::seed(&app.db).await.expect("seed"));
-    assert!(!app::backend::demo::seed(&app.db).await.expect("seed again"));
+    assert!(app::backend::demo::seed(&app.db, app.state.clock.now())
+        .await
+        .expect("seed"));
+    assert!(!app::backend::demo::seed(&app.db, app.state.clock.now())
+        .await
+        .expect("seed again"));
 
     let landing = app
         .bare_client()

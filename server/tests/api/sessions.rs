@@ -568,7 +568,7 @@ async fn listing_widens_its_window_when_one_session_fills_it(backend: Backend) {
 
     let state = app.state.clone();
     let ctx = app::backend::RequestContext::default();
-    let listed = app::backend::sessions::list_published(&state, &ctx, Utc::now(), 2)
+    let listed = app::backend::catalog::sessions::list_published(&state, &ctx, Utc::now(), 2)
         .await
         .expect("list");
     let ids: Vec<&str> = listed.iter().map(|s| s.id.as_str()).collect();

@@ -8,8 +8,8 @@ use std::time::Duration;
 use secrecy::SecretString;
 use serde_json::Value;
 
-use app::backend::stripe::gateway::{DestinationCharge, PaymentIntentState, PriceSpec};
-use app::backend::stripe::{GatewayConfig, GatewayError, StripeGateway};
+use app::backend::payments::gateway::{DestinationCharge, PaymentIntentState, PriceSpec};
+use app::backend::payments::{GatewayConfig, GatewayError, StripeGateway};
 
 use crate::helpers::{spawn_app, Backend, TestApp, SIM_SECRET_KEY};
 
@@ -362,16 +362,18 @@ async fn stripe_setup_twice_creates_nothing_new_the_second_time() {
     .expect("config");
     let stripe = server::payments::setup_gateway(&config).expect("gateway");
 
-    let first = app::backend::catalog::set_up(&stripe).await.expect("setup");
-    assert_eq!(first.len(), app::backend::catalog::PRICES.len());
+    let first = app::backend::payments::products::set_up(&stripe)
+        .await
+        .expect("setup");
+    assert_eq!(first.len(), app::backend::payments::products::PRICES.len());
     assert!(first
         .iter()
         .all(|p| p.created && p.price_id.starts_with("price_")));
-    let second = app::backend::catalog::set_up(&stripe)
+    let second = app::backend::payments::products::set_up(&stripe)
         .await
         .expect("setup again");
     assert!(second.iter().all(|p| !p.created), "{second:?}");
-    let ids = |list: &[app::backend::catalog::SetUpPrice]| {
+    let ids = |list: &[app::backend::payments::products::SetUpPrice]| {
         list.iter().map(|p| p.price_id.clone()).collect::<Vec<_>>()
     };
     assert_eq!(ids(&first), ids(&second));

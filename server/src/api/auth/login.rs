@@ -5,7 +5,7 @@ use axum::response::IntoResponse;
 use axum::Json;
 use serde::Deserialize;
 
-use app::backend::{accounts, auth_session, AppState};
+use app::backend::{accounts::auth_session, accounts::users, AppState};
 
 use super::{cookie_header, SessionResponse};
 use crate::api::caller::Caller;
@@ -36,7 +36,7 @@ pub async fn login(
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     let ctx = caller.ctx;
-    let logged_in = accounts::login(&state, &ctx, &body.email, &body.password)
+    let logged_in = users::login(&state, &ctx, &body.email, &body.password)
         .await
         .map_err(|e| e.to_app_error(ctx.locale))?;
     let cookie = auth_session::set_cookie(

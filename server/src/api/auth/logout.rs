@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 
-use app::backend::{accounts, auth_session, AppState};
+use app::backend::{accounts::auth_session, accounts::users, AppState};
 
 use super::cookie_header;
 use crate::api::caller::Caller;
@@ -22,7 +22,7 @@ pub async fn logout(
     caller: Caller,
 ) -> Result<impl IntoResponse, ApiError> {
     let ctx = caller.ctx;
-    accounts::logout(&state, &ctx)
+    users::logout(&state, &ctx)
         .await
         .map_err(|e| e.to_app_error(ctx.locale))?;
     Ok((

@@ -6,7 +6,7 @@ use axum::response::IntoResponse;
 use axum::Json;
 use serde::Deserialize;
 
-use app::backend::{accounts, auth_session, AppState};
+use app::backend::{accounts::auth_session, accounts::users, AppState};
 
 use super::{cookie_header, SessionResponse};
 use crate::api::caller::Caller;
@@ -39,7 +39,7 @@ pub async fn signup(
     ApiJson(body): ApiJson<SignupRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
     let ctx = caller.ctx;
-    let logged_in = accounts::signup(
+    let logged_in = users::signup(
         &state,
         &ctx,
         &body.email,

@@ -4,7 +4,7 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
-use app::backend::{ics, orders, AppState};
+use app::backend::{booking::orders, mail::invitations, AppState};
 use app::model::order::OrderStatus;
 
 use crate::api::caller::Caller;
@@ -31,7 +31,7 @@ pub async fn download(
     let order = orders::get(&state, &ctx, &id)
         .await
         .map_err(|e| ApiError::from(e.to_app_error(ctx.locale)))?;
-    let attendee = app::backend::accounts::require_user(&state, &ctx)
+    let attendee = app::backend::accounts::users::require_user(&state, &ctx)
         .await
         .map_err(|e| ApiError::from(e.to_app_error(ctx.locale)))?;
     let (Some(start), Some(end)) = (order.start_at, order.end_at) else {
@@ -39,7 +39,7 @@ pub async fn download(
     };
     let url = format!("{}/orders/{}", state.settings.public_url, order.id);
     let body = if order.status == OrderStatus::Paid {
-        ics::invitation(
+        invitations::invitation(
             &format!("{}@aveli", order.id),
             &order.session_title,
             "",
@@ -51,7 +51,7 @@ pub async fn download(
             &attendee.display_name,
         )
     } else {
-        ics::cancellation(
+        invitations::cancellation(
             &format!("{}@aveli", order.id),
             &order.session_title,
             "",

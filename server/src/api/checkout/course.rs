@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 
-use app::backend::{course_checkout, AppState};
+use app::backend::{booking::course_checkout, AppState};
 use app::model::order::CheckoutStarted;
 
 use crate::api::caller::Caller;

@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 
-use app::backend::{checkout, AppState};
+use app::backend::{booking::checkout, AppState};
 use app::model::order::CheckoutStarted;
 
 use crate::api::caller::Caller;

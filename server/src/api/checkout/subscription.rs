@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::Json;
 
-use app::backend::{membership, AppState};
+use app::backend::{membership::subscriptions, AppState};
 use app::model::membership::SubscriptionStarted;
 
 use crate::api::caller::Caller;
@@ -27,7 +27,7 @@ pub async fn start(
     caller: Caller,
 ) -> Result<Json<SubscriptionStarted>, ApiError> {
     let ctx = caller.ctx;
-    membership::subscribe(&state, &ctx)
+    subscriptions::subscribe(&state, &ctx)
         .await
         .map(Json)
         .map_err(|e| e.to_app_error(ctx.locale).into())

@@ -5,7 +5,7 @@ use axum::Json;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use app::backend::{connect, AppState};
+use app::backend::{payments::connect, AppState};
 
 use crate::api::caller::Caller;
 use crate::api::error::{ApiError, ErrorBody};

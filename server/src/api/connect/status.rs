@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::Json;
 
-use app::backend::{connect, AppState};
+use app::backend::{payments::connect, AppState};
 use app::model::payouts::PayoutStatus;
 
 use crate::api::caller::Caller;

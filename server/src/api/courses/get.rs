@@ -3,7 +3,7 @@
 use axum::extract::{Path, State};
 use axum::Json;
 
-use app::backend::{courses, AppState};
+use app::backend::{catalog::courses, AppState};
 use app::model::course::Course;
 
 use crate::api::caller::Caller;

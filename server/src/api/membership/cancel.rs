@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::Json;
 
-use app::backend::{membership, AppState};
+use app::backend::{membership::subscriptions, AppState};
 use app::model::membership::MembershipView;
 
 use crate::api::caller::Caller;
@@ -25,7 +25,7 @@ pub async fn cancel(
     caller: Caller,
 ) -> Result<Json<MembershipView>, ApiError> {
     let ctx = caller.ctx;
-    membership::set_cancel(&state, &ctx, true)
+    subscriptions::set_cancel(&state, &ctx, true)
         .await
         .map(Json)
         .map_err(|e| e.to_app_error(ctx.locale).into())
@@ -47,7 +47,7 @@ pub async fn resume(
     caller: Caller,
 ) -> Result<Json<MembershipView>, ApiError> {
     let ctx = caller.ctx;
-    membership::set_cancel(&state, &ctx, false)
+    subscriptions::set_cancel(&state, &ctx, false)
         .await
         .map(Json)
         .map_err(|e| e.to_app_error(ctx.locale).into())

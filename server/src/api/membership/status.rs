@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::Json;
 
-use app::backend::{membership, AppState};
+use app::backend::{membership::subscriptions, AppState};
 use app::model::membership::MembershipView;
 
 use crate::api::caller::Caller;
@@ -25,7 +25,7 @@ pub async fn status(
     caller: Caller,
 ) -> Result<Json<MembershipView>, ApiError> {
     let ctx = caller.ctx;
-    membership::get(&state, &ctx)
+    subscriptions::get(&state, &ctx)
         .await
         .map(Json)
         .map_err(|e| e.to_app_error(ctx.locale).into())

@@ -3,7 +3,7 @@
 use axum::extract::{Path, State};
 use axum::Json;
 
-use app::backend::{slots, AppState};
+use app::backend::{catalog::slots, AppState};
 use app::model::session::Slot;
 
 use crate::api::caller::Caller;

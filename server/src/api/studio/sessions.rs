@@ -5,7 +5,7 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use app::backend::{sessions, AppState};
+use app::backend::{catalog::sessions, AppState};
 use app::i18n::strings;
 use app::model::session::{Session, SessionInput, Visibility};
 use app::model::{AppError, ErrorCode};

@@ -7,7 +7,7 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use app::backend::slots::{self, SlotPatch};
+use app::backend::catalog::slots::{self, SlotPatch};
 use app::backend::AppState;
 use app::model::session::Slot;
 
@@ -129,7 +129,7 @@ pub async fn cancel_slot(
     Path(id): Path<String>,
 ) -> Result<Json<CancelledSlot>, ApiError> {
     let ctx = caller.ctx;
-    app::backend::orders::cancel_slot(&state, &ctx, &id)
+    app::backend::booking::orders::cancel_slot(&state, &ctx, &id)
         .await
         .map(|refunded| Json(CancelledSlot { refunded }))
         .map_err(|e| e.to_app_error(ctx.locale).into())
