@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
-use app::backend::slots::SlotPatch;
+use app::backend::catalog::slots::SlotPatch;
 use app::backend::Db;
 use app::model::order::{CheckoutStarted, OrderStatus};
 use app::model::payouts::{PayoutState, PayoutStatus};
@@ -259,7 +259,7 @@ async fn onboarded_teacher(
     .bind(now)
     .execute(db.pool())
     .await?;
-    let token = app::backend::auth_session::create(db, &user_id, 24 * 3_600).await?;
+    let token = app::backend::accounts::auth_session::create(db, &user_id, 24 * 3_600, now).await?;
     expect_status(
         client
             .post(format!("{base}/api/v1/teachers"))
@@ -374,7 +374,7 @@ async fn students(db: &Db, count: usize) -> anyhow::Result<Vec<String>> {
     tx.commit().await?;
     let mut tokens = Vec::with_capacity(count);
     for id in &ids {
-        tokens.push(app::backend::auth_session::create(db, id, 24 * 3_600).await?);
+        tokens.push(app::backend::accounts::auth_session::create(db, id, 24 * 3_600, now).await?);
     }
     Ok(tokens)
 }
