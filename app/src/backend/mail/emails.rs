@@ -2,11 +2,20 @@
 //! an [`OutgoingEmail`] for [`crate::backend::mail::outbox::enqueue`].
 //!
 //! The texts live here rather than in `crate::i18n` because they are long
-//! and only the server uses them: one [`EmailTexts`] per language. Every
-//! email goes to one person and names only that person — never another
-//! attendee. Bodies are plain text with a simple HTML alternative in which
-//! every interpolated value is escaped.
+//! and only the server uses them: one [`EmailTexts`] (and one
+//! [`MembershipTexts`]) per language. Every email goes to one person and
+//! names only that person — never another attendee.
+//!
+//! The bodies are askama templates in `app/templates/email/`, checked when
+//! the crate compiles: a plain-text body (`*.txt`, nothing escaped) and a
+//! simple HTML alternative (`*.html`) in which askama escapes every
+//! interpolated value (with [`EmailHtml`], see `app/askama.toml`). Each
+//! email's templates extend `base.txt` / `base.html`, which hold the
+//! greeting and the sign-off; `parts.html` holds the details table and the
+//! link. The data of one email is one struct (e.g. [`BookingReceipt`]) that
+//! both of its templates read as `m`.
 
+use askama::Template;
 use chrono::{DateTime, Datelike, Utc};
 use chrono_tz::Tz;
 
@@ -37,11 +46,13 @@ impl RefundReason {
     }
 }
 
-/// One language's email texts. `{name}`-style placeholders are filled by
-/// [`fill`], in one pass, so a value is never itself expanded.
+/// One language's email texts. A text with a value in it (a subject, the
+/// greeting) is a function of that value: it is inserted as it is, never
+/// scanned for placeholders, and escaped only by the HTML templates.
 struct EmailTexts {
-    hello_named: &'static str,
+    hello_named: fn(&str) -> String,
     hello: &'static str,
+    /// The line above "Aveli" at the end of every email.
     signoff: &'static str,
     label_session: &'static str,
     label_teacher: &'static str,
@@ -50,24 +61,29 @@ struct EmailTexts {
     label_refunded: &'static str,
     label_order: &'static str,
 
-    receipt_subject: &'static str,
+    receipt_subject: fn(&str) -> String,
     receipt_intro: &'static str,
     receipt_link: &'static str,
     receipt_calendar: &'static str,
     receipt_join: &'static str,
 
-    refund_subject: &'static str,
+    refund_subject: fn(&str) -> String,
     refund_student_cancelled: &'static str,
     refund_teacher_cancelled: &'static str,
     refund_late_payment: &'static str,
     refund_timing: &'static str,
     refund_questions: &'static str,
+
+    course_subject: fn(&str) -> String,
+    course_intro: &'static str,
+    course_link: &'static str,
+    label_course: &'static str,
 }
 
 const SV: EmailTexts = EmailTexts {
-    hello_named: "Hej {name}!",
+    hello_named: |name| format!("Hej {name}!"),
     hello: "Hej!",
-    signoff: "Varma hälsningar\nAveli",
+    signoff: "Varma hälsningar",
     label_session: "Session",
     label_teacher: "Lärare",
     label_when: "Tid",
@@ -75,24 +91,29 @@ const SV: EmailTexts = EmailTexts {
     label_refunded: "Återbetalt",
     label_order: "Ordernummer",
 
-    receipt_subject: "Bokningsbekräftelse: {title}",
+    receipt_subject: |title| format!("Bokningsbekräftelse: {title}"),
     receipt_intro: "Tack för din bokning! Betalningen är mottagen och din plats är reserverad.",
     receipt_link: "Visa kvittot",
     receipt_calendar: "Kalenderinbjudan finns bifogad (invitation.ics). Öppna den för att lägga in passet i din kalender.",
     receipt_join: "Du hittar länken till sändningen under Konto på Aveli när det är dags.",
 
-    refund_subject: "Återbetalning: {title}",
+    refund_subject: |title| format!("Återbetalning: {title}"),
     refund_student_cancelled: "Du har avbokat din plats, så vi har återbetalat hela beloppet.",
     refund_teacher_cancelled: "Läraren har tyvärr ställt in passet. Din bokning är avbokad och vi har återbetalat hela beloppet.",
     refund_late_payment: "Din betalning kom fram efter att platsen vi höll åt dig hade släppts, och under tiden blev passet fullbokat. Därför har vi återbetalat beloppet automatiskt – du har inte blivit debiterad för någon plats.",
     refund_timing: "Pengarna kommer tillbaka till det betalsätt du använde inom 5–10 bankdagar.",
     refund_questions: "Har du frågor? Svara på det här mejlet så hjälper vi dig.",
+
+    course_subject: |title| format!("Kvitto: {title}"),
+    course_intro: "Tack för ditt köp! Betalningen är mottagen och alla lektioner i kursen är nu öppna för dig.",
+    course_link: "Öppna kursen",
+    label_course: "Kurs",
 };
 
 const EN: EmailTexts = EmailTexts {
-    hello_named: "Hi {name},",
+    hello_named: |name| format!("Hi {name},"),
     hello: "Hi,",
-    signoff: "Warm regards,\nAveli",
+    signoff: "Warm regards,",
     label_session: "Session",
     label_teacher: "Teacher",
     label_when: "When",
@@ -100,24 +121,213 @@ const EN: EmailTexts = EmailTexts {
     label_refunded: "Refunded",
     label_order: "Order number",
 
-    receipt_subject: "Booking confirmed: {title}",
+    receipt_subject: |title| format!("Booking confirmed: {title}"),
     receipt_intro: "Thank you for your booking! We have received your payment and your seat is reserved.",
     receipt_link: "View your receipt",
     receipt_calendar: "A calendar invitation is attached (invitation.ics). Open it to add the session to your calendar.",
     receipt_join: "When it is time, you will find the link to the live session under Account on Aveli.",
 
-    refund_subject: "Refund: {title}",
+    refund_subject: |title| format!("Refund: {title}"),
     refund_student_cancelled: "You cancelled your booking, so we have refunded the full amount.",
     refund_teacher_cancelled: "Unfortunately the teacher has cancelled this session. Your booking is cancelled and we have refunded the full amount.",
     refund_late_payment: "Your payment arrived after the seat we were holding for you had been released, and in the meantime the session filled up. We have therefore refunded the payment automatically – you have not been charged for a seat.",
     refund_timing: "The money will be returned to your original payment method within 5–10 business days.",
     refund_questions: "Questions? Reply to this email and we will help.",
+
+    course_subject: |title| format!("Receipt: {title}"),
+    course_intro: "Thank you for your purchase! We have received your payment and every lesson of the course is now open to you.",
+    course_link: "Open the course",
+    label_course: "Course",
 };
 
 fn texts(locale: Locale) -> &'static EmailTexts {
     match locale {
         Locale::Sv => &SV,
         Locale::En => &EN,
+    }
+}
+
+/// What the layout (`base.txt`, `base.html`) shows around every email.
+struct Frame<'a> {
+    /// The `lang` of the HTML.
+    lang: &'static str,
+    /// The HTML's `<title>`.
+    subject: &'a str,
+    greeting: String,
+    signoff: &'static str,
+}
+
+impl<'a> Frame<'a> {
+    /// The greeting names the recipient, or no one if the name is blank.
+    fn new(locale: Locale, t: &EmailTexts, subject: &'a str, name: &str) -> Frame<'a> {
+        let name = name.trim();
+        Frame {
+            lang: locale.code(),
+            subject,
+            greeting: if name.is_empty() {
+                t.hello.to_owned()
+            } else {
+                (t.hello_named)(name)
+            },
+            signoff: t.signoff,
+        }
+    }
+}
+
+/// One line of an email's details: "Label: value" in the text, a table
+/// row in the HTML. The value is on one line.
+struct Row {
+    label: &'static str,
+    value: String,
+}
+
+fn row(label: &'static str, value: &str) -> Row {
+    Row {
+        label,
+        value: one_line(value),
+    }
+}
+
+/// A link: clickable in the HTML only when it is an http(s) address.
+struct Link {
+    label: &'static str,
+    url: String,
+    web: bool,
+}
+
+fn link(label: &'static str, url: &str) -> Link {
+    let url = one_line(url);
+    let lower = url.to_ascii_lowercase();
+    Link {
+        label,
+        web: lower.starts_with("https://") || lower.starts_with("http://"),
+        url,
+    }
+}
+
+/// The data of [`booking_receipt`]'s templates.
+struct BookingReceipt<'a> {
+    frame: Frame<'a>,
+    t: &'static EmailTexts,
+    rows: Vec<Row>,
+    link: Link,
+}
+
+#[derive(Template)]
+#[template(path = "email/booking_receipt.txt")]
+struct BookingReceiptText<'a> {
+    m: &'a BookingReceipt<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "email/booking_receipt.html")]
+struct BookingReceiptHtml<'a> {
+    m: &'a BookingReceipt<'a>,
+}
+
+/// The data of [`refund_notice`]'s templates.
+struct RefundNotice<'a> {
+    frame: Frame<'a>,
+    t: &'static EmailTexts,
+    /// Why the money was returned.
+    reason: &'static str,
+    rows: Vec<Row>,
+}
+
+#[derive(Template)]
+#[template(path = "email/refund_notice.txt")]
+struct RefundNoticeText<'a> {
+    m: &'a RefundNotice<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "email/refund_notice.html")]
+struct RefundNoticeHtml<'a> {
+    m: &'a RefundNotice<'a>,
+}
+
+/// The data of [`membership_notice`]'s templates.
+struct MembershipMail<'a> {
+    frame: Frame<'a>,
+    body: &'static str,
+    link: Link,
+}
+
+#[derive(Template)]
+#[template(path = "email/membership_notice.txt")]
+struct MembershipMailText<'a> {
+    m: &'a MembershipMail<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "email/membership_notice.html")]
+struct MembershipMailHtml<'a> {
+    m: &'a MembershipMail<'a>,
+}
+
+/// The data of [`course_receipt`]'s templates.
+struct CourseReceipt<'a> {
+    frame: Frame<'a>,
+    t: &'static EmailTexts,
+    rows: Vec<Row>,
+    link: Link,
+}
+
+#[derive(Template)]
+#[template(path = "email/course_receipt.txt")]
+struct CourseReceiptText<'a> {
+    m: &'a CourseReceipt<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "email/course_receipt.html")]
+struct CourseReceiptHtml<'a> {
+    m: &'a CourseReceipt<'a>,
+}
+
+/// Renders an email's two bodies: the text and its HTML alternative.
+///
+/// The templates are checked when the crate compiles and every value they
+/// show is a string, so rendering into a `String` can only fail on a
+/// formatter error, which writing to a `String` never raises. Rather than
+/// `expect` (and a panic in the outbox worker) an impossible error is
+/// logged: the HTML alternative is then left out, the text left empty.
+fn render(text: &impl Template, html: &impl Template) -> (String, Option<String>) {
+    let log = |part: &str, err: askama::Error| {
+        tracing::error!(error = %err, part, "emails: a template failed to render");
+    };
+    let body_text = text.render().unwrap_or_else(|err| {
+        log("text", err);
+        String::new()
+    });
+    let body_html = html.render().map_err(|err| log("html", err)).ok();
+    (body_text, body_html)
+}
+
+/// The escaper of the `.html` email templates (configured in
+/// `app/askama.toml`): askama calls it for every interpolated value. It
+/// writes the named references the emails have always used (`&lt;`,
+/// `&gt;`, `&amp;`, `&quot;`, `&#39;`) where askama's built-in `Html`
+/// writes numeric ones (`&#60;`); both are safe in text and in quoted
+/// attributes.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct EmailHtml;
+
+impl askama::filters::Escaper for EmailHtml {
+    fn write_escaped_str<W: std::fmt::Write>(&self, mut dest: W, text: &str) -> std::fmt::Result {
+        let mut rest = text;
+        while let Some(at) = rest.find(['&', '<', '>', '"', '\'']) {
+            dest.write_str(&rest[..at])?;
+            dest.write_str(match rest.as_bytes()[at] {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'"' => "&quot;",
+                _ => "&#39;",
+            })?;
+            rest = &rest[at + 1..];
+        }
+        dest.write_str(rest)
     }
 }
 
@@ -142,28 +352,29 @@ pub fn booking_receipt(
 ) -> OutgoingEmail {
     let t = texts(locale);
     let s = i18n::strings(locale);
-    let subject = fill(t.receipt_subject, &[("title", session_title)]);
-    let mut body = Body::new(locale, &subject);
-    body.paragraph(&greeting(t, recipient_name));
-    body.paragraph(t.receipt_intro);
-    body.table(&[
-        (t.label_session, session_title),
-        (t.label_teacher, teacher_name),
-        (t.label_when, &when_span(s, time_zone, start, end)),
-        (t.label_paid, &price(amount_cents, currency, s)),
-        (t.label_order, order_id),
-    ]);
-    body.link(t.receipt_link, receipt_url);
-    body.paragraph(t.receipt_calendar);
-    body.paragraph(t.receipt_join);
-    body.paragraph(t.signoff);
-    let (body_text, body_html) = body.finish();
+    let subject = (t.receipt_subject)(session_title);
+    let mail = BookingReceipt {
+        frame: Frame::new(locale, t, &subject, recipient_name),
+        t,
+        rows: vec![
+            row(t.label_session, session_title),
+            row(t.label_teacher, teacher_name),
+            row(t.label_when, &when_span(s, time_zone, start, end)),
+            row(t.label_paid, &price(amount_cents, currency, s)),
+            row(t.label_order, order_id),
+        ],
+        link: link(t.receipt_link, receipt_url),
+    };
+    let (body_text, body_html) = render(
+        &BookingReceiptText { m: &mail },
+        &BookingReceiptHtml { m: &mail },
+    );
     OutgoingEmail {
         kind: "booking_receipt",
         recipient: recipient_email.to_owned(),
         subject,
         body_text,
-        body_html: Some(body_html),
+        body_html,
         ics: Some(ics),
         dedupe_key: format!("receipt:{order_id}"),
     }
@@ -190,30 +401,32 @@ pub fn refund_notice(
 ) -> OutgoingEmail {
     let t = texts(locale);
     let s = i18n::strings(locale);
-    let subject = fill(t.refund_subject, &[("title", session_title)]);
-    let mut body = Body::new(locale, &subject);
-    body.paragraph(&greeting(t, recipient_name));
-    body.paragraph(match reason {
-        RefundReason::StudentCancelled => t.refund_student_cancelled,
-        RefundReason::TeacherCancelled => t.refund_teacher_cancelled,
-        RefundReason::LatePayment => t.refund_late_payment,
-    });
-    body.table(&[
-        (t.label_session, session_title),
-        (t.label_when, &when_start(s, time_zone, start)),
-        (t.label_refunded, &price(amount_cents, currency, s)),
-        (t.label_order, order_id),
-    ]);
-    body.paragraph(t.refund_timing);
-    body.paragraph(t.refund_questions);
-    body.paragraph(t.signoff);
-    let (body_text, body_html) = body.finish();
+    let subject = (t.refund_subject)(session_title);
+    let mail = RefundNotice {
+        frame: Frame::new(locale, t, &subject, recipient_name),
+        t,
+        reason: match reason {
+            RefundReason::StudentCancelled => t.refund_student_cancelled,
+            RefundReason::TeacherCancelled => t.refund_teacher_cancelled,
+            RefundReason::LatePayment => t.refund_late_payment,
+        },
+        rows: vec![
+            row(t.label_session, session_title),
+            row(t.label_when, &when_start(s, time_zone, start)),
+            row(t.label_refunded, &price(amount_cents, currency, s)),
+            row(t.label_order, order_id),
+        ],
+    };
+    let (body_text, body_html) = render(
+        &RefundNoticeText { m: &mail },
+        &RefundNoticeHtml { m: &mail },
+    );
     OutgoingEmail {
         kind: reason.kind(),
         recipient: recipient_email.to_owned(),
         subject,
         body_text,
-        body_html: Some(body_html),
+        body_html,
         ics: None,
         dedupe_key: format!("refund:{order_id}"),
     }
@@ -233,15 +446,6 @@ fn price(cents: i64, currency: &str, s: &Strings) -> String {
                 minor => format!("{sign}{},{minor:02} {code}", abs / 100),
             }
         }
-    }
-}
-
-fn greeting(t: &EmailTexts, name: &str) -> String {
-    let name = name.trim();
-    if name.is_empty() {
-        t.hello.to_owned()
-    } else {
-        fill(t.hello_named, &[("name", name)])
     }
 }
 
@@ -277,126 +481,6 @@ fn when_start(s: &Strings, tz: Tz, start: DateTime<Utc>) -> String {
     )
 }
 
-/// Fills `{key}` placeholders in one pass: the values are inserted as they
-/// are and never scanned for placeholders themselves.
-fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len() + 32);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let value = after.find('}').and_then(|close| {
-            let key = &after[..close];
-            values
-                .iter()
-                .find(|(k, _)| *k == key)
-                .map(|(_, v)| (*v, close))
-        });
-        match value {
-            Some((value, close)) => {
-                out.push_str(value);
-                rest = &after[close + 1..];
-            }
-            None => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Escapes text for HTML element content and quoted attribute values.
-fn escape_html(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Builds the plain-text body and its HTML alternative side by side. All
-/// content goes in as plain text and is escaped for the HTML here.
-struct Body {
-    text: String,
-    html: String,
-}
-
-impl Body {
-    fn new(locale: Locale, subject: &str) -> Body {
-        Body {
-            text: String::new(),
-            html: format!(
-                "<!DOCTYPE html>\n<html lang=\"{}\">\n<head><meta charset=\"utf-8\"><title>{}</title></head>\n\
-                 <body style=\"font-family: Georgia, 'Times New Roman', serif; color: #1f1d2b; \
-                 line-height: 1.5; max-width: 560px; margin: 0 auto; padding: 24px;\">\n",
-                locale.code(),
-                escape_html(subject)
-            ),
-        }
-    }
-
-    fn paragraph(&mut self, text: &str) {
-        self.text.push_str(text);
-        self.text.push_str("\n\n");
-        self.html.push_str("<p>");
-        self.html
-            .push_str(&escape_html(text).replace('\n', "<br>\n"));
-        self.html.push_str("</p>\n");
-    }
-
-    fn table(&mut self, rows: &[(&str, &str)]) {
-        self.html
-            .push_str("<table role=\"presentation\" style=\"border-collapse: collapse; margin: 0 0 16px;\">\n");
-        for (label, value) in rows {
-            self.text
-                .push_str(&format!("{label}: {}\n", one_line(value)));
-            self.html.push_str(&format!(
-                "<tr><th align=\"left\" style=\"padding: 2px 16px 2px 0; font-weight: normal; color: #5b5870;\">{}</th>\
-                 <td style=\"padding: 2px 0;\">{}</td></tr>\n",
-                escape_html(label),
-                escape_html(&one_line(value))
-            ));
-        }
-        self.html.push_str("</table>\n");
-        self.text.push('\n');
-    }
-
-    /// A link; only an http(s) address becomes a clickable one.
-    fn link(&mut self, label: &str, url: &str) {
-        let url = one_line(url);
-        self.text.push_str(&format!("{label}: {url}\n\n"));
-        let lower = url.to_ascii_lowercase();
-        if lower.starts_with("https://") || lower.starts_with("http://") {
-            self.html.push_str(&format!(
-                "<p><a href=\"{}\" style=\"color: #4b3f8f;\">{}</a></p>\n",
-                escape_html(&url),
-                escape_html(label)
-            ));
-        } else {
-            self.html.push_str(&format!(
-                "<p>{}: {}</p>\n",
-                escape_html(label),
-                escape_html(&url)
-            ));
-        }
-    }
-
-    fn finish(mut self) -> (String, String) {
-        let text = self.text.trim_end().to_owned() + "\n";
-        self.html.push_str("</body>\n</html>\n");
-        (text, self.html)
-    }
-}
-
 /// A value on one line (a title with a newline cannot break the layout).
 fn one_line(value: &str) -> String {
     value
@@ -405,6 +489,133 @@ fn one_line(value: &str) -> String {
         .collect::<String>()
         .trim()
         .to_owned()
+}
+
+/// The three membership emails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MembershipNotice {
+    /// The first invoice was paid.
+    Welcome,
+    /// A renewal failed: update the payment method (access continues for now).
+    PaymentFailed,
+    /// The subscription ended.
+    Ended,
+}
+
+/// One language's membership texts (the greeting and the sign-off come
+/// from [`EmailTexts`]).
+struct MembershipTexts {
+    welcome_subject: &'static str,
+    welcome_body: &'static str,
+    failed_subject: &'static str,
+    failed_body: &'static str,
+    ended_subject: &'static str,
+    ended_body: &'static str,
+    link: &'static str,
+}
+
+const MEMBERSHIP_SV: MembershipTexts = MembershipTexts {
+    welcome_subject: "Välkommen som medlem i Aveli",
+    welcome_body: "Tack! Ditt medlemskap är aktivt och alla inspelningar i Tidigare sändningar är öppna för dig.",
+    failed_subject: "Betalningen för ditt medlemskap misslyckades",
+    failed_body: "Vi kunde inte dra månadens avgift. Uppdatera ditt betalsätt för att behålla medlemskapet – du har tillgång till inspelningarna perioden ut.",
+    ended_subject: "Ditt medlemskap har avslutats",
+    ended_body: "Ditt medlemskap har nu avslutats och inga fler dragningar görs. Du är alltid välkommen tillbaka.",
+    link: "Gå till ditt medlemskap",
+};
+
+const MEMBERSHIP_EN: MembershipTexts = MembershipTexts {
+    welcome_subject: "Welcome to Aveli membership",
+    welcome_body: "Thank you! Your membership is active and every recording in Past broadcasts is open to you.",
+    failed_subject: "Your membership payment failed",
+    failed_body: "We could not collect this month's fee. Update your payment method to keep your membership – you keep access to the recordings until the period ends.",
+    ended_subject: "Your membership has ended",
+    ended_body: "Your membership has now ended and there will be no further charges. You are always welcome back.",
+    link: "Go to your membership",
+};
+
+/// One membership email. `dedupe_key` makes it once per event of its kind
+/// (e.g. `membership-failed:{invoice}`).
+pub fn membership_notice(
+    locale: Locale,
+    notice: MembershipNotice,
+    recipient_email: &str,
+    recipient_name: &str,
+    membership_url: &str,
+    dedupe_key: String,
+) -> OutgoingEmail {
+    let t = texts(locale);
+    let m = match locale {
+        Locale::Sv => &MEMBERSHIP_SV,
+        Locale::En => &MEMBERSHIP_EN,
+    };
+    let (kind, subject, body) = match notice {
+        MembershipNotice::Welcome => ("membership_welcome", m.welcome_subject, m.welcome_body),
+        MembershipNotice::PaymentFailed => {
+            ("membership_payment_failed", m.failed_subject, m.failed_body)
+        }
+        MembershipNotice::Ended => ("membership_ended", m.ended_subject, m.ended_body),
+    };
+    let mail = MembershipMail {
+        frame: Frame::new(locale, t, subject, recipient_name),
+        body,
+        link: link(m.link, membership_url),
+    };
+    let (body_text, body_html) = render(
+        &MembershipMailText { m: &mail },
+        &MembershipMailHtml { m: &mail },
+    );
+    OutgoingEmail {
+        kind,
+        recipient: recipient_email.to_owned(),
+        subject: subject.to_owned(),
+        body_text,
+        body_html,
+        ics: None,
+        dedupe_key,
+    }
+}
+
+/// The receipt of a course purchase: once per order, `receipt:{order_id}`.
+#[allow(clippy::too_many_arguments)]
+pub fn course_receipt(
+    locale: Locale,
+    order_id: &str,
+    recipient_email: &str,
+    recipient_name: &str,
+    course_title: &str,
+    teacher_name: &str,
+    amount_cents: i64,
+    currency: &str,
+    course_url: &str,
+) -> OutgoingEmail {
+    let t = texts(locale);
+    let s = i18n::strings(locale);
+    let subject = (t.course_subject)(course_title);
+    let mail = CourseReceipt {
+        frame: Frame::new(locale, t, &subject, recipient_name),
+        t,
+        rows: vec![
+            row(t.label_course, course_title),
+            row(t.label_teacher, teacher_name),
+            row(t.label_paid, &price(amount_cents, currency, s)),
+            row(t.label_order, order_id),
+        ],
+        link: link(t.course_link, course_url),
+    };
+    let (body_text, body_html) = render(
+        &CourseReceiptText { m: &mail },
+        &CourseReceiptHtml { m: &mail },
+    );
+    OutgoingEmail {
+        kind: "course_receipt",
+        recipient: recipient_email.to_owned(),
+        subject,
+        body_text,
+        body_html,
+        ics: None,
+        dedupe_key: format!("receipt:{order_id}"),
+    }
 }
 
 #[cfg(test)]
@@ -570,11 +781,23 @@ mod tests {
 
     #[test]
     fn values_are_not_expanded_as_placeholders() {
-        assert_eq!(
-            fill("a {title} b", &[("title", "{title}{name}")]),
-            "a {title}{name} b"
+        // (These were tests of the old `fill`; a value is now a template
+        // variable or a `format!` argument, shown as it is.)
+        let email = receipt(Locale::En, "a {title}{name} b", "{title}");
+        assert_eq!(email.subject, "Booking confirmed: a {title}{name} b");
+        assert!(
+            email.body_text.starts_with("Hi {title},\n"),
+            "{}",
+            email.body_text
         );
-        assert_eq!(fill("{x} {title", &[("title", "T")]), "{x} {title");
+        assert!(email.body_text.contains("Session: a {title}{name} b\n"));
+        let email = receipt(Locale::En, "{x} {title", "T");
+        assert_eq!(email.subject, "Booking confirmed: {x} {title");
+        let html = email.body_html.unwrap_or_default();
+        assert!(
+            html.contains("<title>Booking confirmed: {x} {title</title>"),
+            "{html}"
+        );
         let email = receipt(Locale::En, "{name}", "Stina");
         assert_eq!(email.subject, "Booking confirmed: {name}");
     }
@@ -631,86 +854,6 @@ mod tests {
     }
 }
 
-/// The three membership emails.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum MembershipNotice {
-    /// The first invoice was paid.
-    Welcome,
-    /// A renewal failed: update the payment method (access continues for now).
-    PaymentFailed,
-    /// The subscription ended.
-    Ended,
-}
-
-struct MembershipTexts {
-    welcome_subject: &'static str,
-    welcome_body: &'static str,
-    failed_subject: &'static str,
-    failed_body: &'static str,
-    ended_subject: &'static str,
-    ended_body: &'static str,
-    link: &'static str,
-}
-
-const MEMBERSHIP_SV: MembershipTexts = MembershipTexts {
-    welcome_subject: "Välkommen som medlem i Aveli",
-    welcome_body: "Tack! Ditt medlemskap är aktivt och alla inspelningar i Tidigare sändningar är öppna för dig.",
-    failed_subject: "Betalningen för ditt medlemskap misslyckades",
-    failed_body: "Vi kunde inte dra månadens avgift. Uppdatera ditt betalsätt för att behålla medlemskapet – du har tillgång till inspelningarna perioden ut.",
-    ended_subject: "Ditt medlemskap har avslutats",
-    ended_body: "Ditt medlemskap har nu avslutats och inga fler dragningar görs. Du är alltid välkommen tillbaka.",
-    link: "Gå till ditt medlemskap",
-};
-
-const MEMBERSHIP_EN: MembershipTexts = MembershipTexts {
-    welcome_subject: "Welcome to Aveli membership",
-    welcome_body: "Thank you! Your membership is active and every recording in Past broadcasts is open to you.",
-    failed_subject: "Your membership payment failed",
-    failed_body: "We could not collect this month's fee. Update your payment method to keep your membership – you keep access to the recordings until the period ends.",
-    ended_subject: "Your membership has ended",
-    ended_body: "Your membership has now ended and there will be no further charges. You are always welcome back.",
-    link: "Go to your membership",
-};
-
-/// One membership email. `dedupe_key` makes it once per event of its kind
-/// (e.g. `membership-failed:{invoice}`).
-pub fn membership_notice(
-    locale: Locale,
-    notice: MembershipNotice,
-    recipient_email: &str,
-    recipient_name: &str,
-    membership_url: &str,
-    dedupe_key: String,
-) -> OutgoingEmail {
-    let t = texts(locale);
-    let m = match locale {
-        Locale::Sv => &MEMBERSHIP_SV,
-        Locale::En => &MEMBERSHIP_EN,
-    };
-    let (kind, subject, text) = match notice {
-        MembershipNotice::Welcome => ("membership_welcome", m.welcome_subject, m.welcome_body),
-        MembershipNotice::PaymentFailed => {
-            ("membership_payment_failed", m.failed_subject, m.failed_body)
-        }
-        MembershipNotice::Ended => ("membership_ended", m.ended_subject, m.ended_body),
-    };
-    let mut body = Body::new(locale, subject);
-    body.paragraph(&greeting(t, recipient_name));
-    body.paragraph(text);
-    body.link(m.link, membership_url);
-    body.paragraph(t.signoff);
-    let (body_text, body_html) = body.finish();
-    OutgoingEmail {
-        kind,
-        recipient: recipient_email.to_owned(),
-        subject: subject.to_owned(),
-        body_text,
-        body_html: Some(body_html),
-        ics: None,
-        dedupe_key,
-    }
-}
-
 #[cfg(test)]
 mod membership_tests {
     use super::*;
@@ -746,55 +889,112 @@ mod membership_tests {
     }
 }
 
-/// The receipt of a course purchase: once per order, `receipt:{order_id}`.
-#[allow(clippy::too_many_arguments)]
-pub fn course_receipt(
-    locale: Locale,
-    order_id: &str,
-    recipient_email: &str,
-    recipient_name: &str,
-    course_title: &str,
-    teacher_name: &str,
-    amount_cents: i64,
-    currency: &str,
-    course_url: &str,
-) -> OutgoingEmail {
-    let t = texts(locale);
-    let s = i18n::strings(locale);
-    let (subject_template, intro, link, label_course) = match locale {
-        Locale::Sv => (
-            "Kvitto: {title}",
-            "Tack för ditt köp! Betalningen är mottagen och alla lektioner i kursen är nu öppna för dig.",
-            "Öppna kursen",
-            "Kurs",
-        ),
-        Locale::En => (
-            "Receipt: {title}",
-            "Thank you for your purchase! We have received your payment and every lesson of the course is now open to you.",
-            "Open the course",
-            "Course",
-        ),
-    };
-    let subject = fill(subject_template, &[("title", course_title)]);
-    let mut body = Body::new(locale, &subject);
-    body.paragraph(&greeting(t, recipient_name));
-    body.paragraph(intro);
-    body.table(&[
-        (label_course, course_title),
-        (t.label_teacher, teacher_name),
-        (t.label_paid, &price(amount_cents, currency, s)),
-        (t.label_order, order_id),
-    ]);
-    body.link(link, course_url);
-    body.paragraph(t.signoff);
-    let (body_text, body_html) = body.finish();
-    OutgoingEmail {
-        kind: "course_receipt",
-        recipient: recipient_email.to_owned(),
-        subject,
-        body_text,
-        body_html: Some(body_html),
-        ics: None,
-        dedupe_key: format!("receipt:{order_id}"),
+/// Every email, in both languages, with a name that is markup.
+#[cfg(test)]
+mod escaping_tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    const NAME: &str = "<script>alert(1)</script>";
+
+    fn every_email(locale: Locale) -> Vec<OutgoingEmail> {
+        let at = |h| {
+            Utc.with_ymd_and_hms(2025, 12, 2, h, 0, 0)
+                .single()
+                .unwrap_or_default()
+        };
+        let mut emails = vec![
+            booking_receipt(
+                locale,
+                "ord-1",
+                "s@example.com",
+                NAME,
+                "Yoga",
+                "Maja",
+                at(16),
+                at(17),
+                chrono_tz::Europe::Stockholm,
+                25_050,
+                "SEK",
+                "https://aveli.example/account/orders/ord-1",
+                String::new(),
+            ),
+            course_receipt(
+                locale,
+                "ord-2",
+                "s@example.com",
+                NAME,
+                "Yin",
+                "Maja",
+                9900,
+                "SEK",
+                "https://aveli.example/courses/yin",
+            ),
+        ];
+        for reason in [
+            RefundReason::StudentCancelled,
+            RefundReason::TeacherCancelled,
+            RefundReason::LatePayment,
+        ] {
+            emails.push(refund_notice(
+                locale,
+                "ord-3",
+                "s@example.com",
+                NAME,
+                "Yoga",
+                at(16),
+                chrono_tz::UTC,
+                100,
+                "EUR",
+                reason,
+            ));
+        }
+        for notice in [
+            MembershipNotice::Welcome,
+            MembershipNotice::PaymentFailed,
+            MembershipNotice::Ended,
+        ] {
+            emails.push(membership_notice(
+                locale,
+                notice,
+                "s@example.com",
+                NAME,
+                "https://aveli.example/membership",
+                "k".into(),
+            ));
+        }
+        emails
+    }
+
+    #[test]
+    fn a_name_is_escaped_in_every_html_body() {
+        for locale in [Locale::Sv, Locale::En] {
+            let emails = every_email(locale);
+            assert_eq!(emails.len(), 8);
+            for email in emails {
+                let html = email.body_html.as_deref().unwrap_or_default();
+                assert!(
+                    html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+                    "{}: {html}",
+                    email.kind
+                );
+                assert!(!html.contains("<script"), "{}: {html}", email.kind);
+                assert!(html.starts_with("<!doctype html>\n"), "{html}");
+                assert!(
+                    html.contains(&format!("<html lang=\"{}\">", locale.code())),
+                    "{html}"
+                );
+                // The plain text shows the name as it is, and ends with the
+                // shared sign-off.
+                assert!(email.body_text.contains(NAME), "{}", email.body_text);
+                assert!(
+                    email
+                        .body_text
+                        .ends_with(&format!("{}\nAveli\n", texts(locale).signoff)),
+                    "{}",
+                    email.body_text
+                );
+            }
+        }
     }
 }
