@@ -6,7 +6,7 @@ use crate::api::Ctx;
 use crate::error::ApiError;
 use crate::events::{emit, ReqInfo};
 use crate::form::Params;
-use crate::ids::{new_id, now, random_string};
+use crate::ids::{new_id, random_string};
 use crate::state::{LinkInfo, State};
 use crate::Inner;
 
@@ -61,6 +61,7 @@ fn capability(active: bool) -> &'static str {
 
 #[allow(clippy::too_many_arguments)]
 fn account_json(
+    now: i64,
     id: &str,
     email: Option<&str>,
     country: &str,
@@ -100,7 +101,7 @@ fn account_json(
             "type": "application",
         },
         "country": country,
-        "created": now(),
+        "created": now,
         "default_currency": default_currency(country),
         "details_submitted": details_submitted,
         "email": email,
@@ -143,6 +144,7 @@ fn account_json(
 
 /// The account `Simulator::restore_account` re-creates.
 pub fn restored(
+    now: i64,
     id: &str,
     email: &str,
     charges_enabled: bool,
@@ -150,6 +152,7 @@ pub fn restored(
     details_submitted: bool,
 ) -> Value {
     account_json(
+        now,
         id,
         Some(email).filter(|e| !e.is_empty()),
         "SE",
@@ -191,7 +194,17 @@ pub fn create(ctx: &Ctx<'_>, st: &mut State) -> Result<Value, ApiError> {
     }
     let metadata = Value::Object(p.metadata()?.unwrap_or_default());
     let id = new_id("acct");
-    let account = account_json(&id, email, &country, metadata, false, false, false, None);
+    let account = account_json(
+        st.clock.now(),
+        &id,
+        email,
+        &country,
+        metadata,
+        false,
+        false,
+        false,
+        None,
+    );
     st.accounts.insert(id.clone(), account.clone());
     Ok(account)
 }
@@ -231,7 +244,7 @@ pub fn create_link(ctx: &Ctx<'_>, st: &mut State) -> Result<Value, ApiError> {
         }
     }
     let token = random_string(24);
-    let created = now();
+    let created = st.clock.now();
     let expires_at = created + LINK_TTL_SECS;
     st.account_links.insert(
         token.clone(),
@@ -275,7 +288,7 @@ pub fn onboard(
     account["capabilities"] = json!({"card_payments": "active", "transfers": "active"});
     account["requirements"] = requirements(true);
     account["tos_acceptance"] =
-        json!({"date": now(), "ip": "127.0.0.1", "user_agent": "Stripe simulator"});
+        json!({"date": st.clock.now(), "ip": "127.0.0.1", "user_agent": "Stripe simulator"});
     let name = name
         .map(str::to_string)
         .or_else(|| {

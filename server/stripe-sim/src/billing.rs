@@ -7,7 +7,7 @@ use crate::api::Ctx;
 use crate::error::ApiError;
 use crate::events::{emit, ReqInfo};
 use crate::form::Params;
-use crate::ids::{new_id, now};
+use crate::ids::new_id;
 use crate::payment_intents::{build_intent, NewIntent};
 use crate::state::State;
 use crate::Inner;
@@ -29,6 +29,7 @@ pub fn create_product(ctx: &Ctx<'_>, st: &mut State) -> Result<Value, ApiError> 
         None => new_id("prod"),
     };
     let product = new_product(
+        st.clock.now(),
         &id,
         name,
         p.str_of("description"),
@@ -47,8 +48,14 @@ pub fn create_product(ctx: &Ctx<'_>, st: &mut State) -> Result<Value, ApiError> 
     Ok(product)
 }
 
-fn new_product(id: &str, name: &str, description: Option<&str>, metadata: Value) -> Value {
-    let t = now();
+fn new_product(
+    now: i64,
+    id: &str,
+    name: &str,
+    description: Option<&str>,
+    metadata: Value,
+) -> Value {
+    let t = now;
     json!({
         "id": id,
         "object": "product",
@@ -126,7 +133,7 @@ pub fn create_price(ctx: &Ctx<'_>, st: &mut State) -> Result<Value, ApiError> {
         }
         (None, Some(name)) => {
             let id = new_id("prod");
-            let product = new_product(&id, name, None, json!({}));
+            let product = new_product(st.clock.now(), &id, name, None, json!({}));
             st.products.insert(id.clone(), product.clone());
             emit(
                 ctx.inner,
@@ -166,7 +173,7 @@ pub fn create_price(ctx: &Ctx<'_>, st: &mut State) -> Result<Value, ApiError> {
         "object": "price",
         "active": p.bool_of("active")?.unwrap_or(true),
         "billing_scheme": "per_unit",
-        "created": now(),
+        "created": st.clock.now(),
         "currency": currency,
         "custom_unit_amount": null,
         "livemode": false,
@@ -555,21 +562,30 @@ pub fn build_invoice(st: &mut State, n: NewInvoice<'_>) -> Value {
 }
 
 /// The PaymentIntent behind a subscription invoice (no transfer, cards only).
-pub fn invoice_intent(customer_id: &str, currency: &str, amount: i64, description: &str) -> Value {
-    build_intent(NewIntent {
-        amount,
-        currency: currency.to_string(),
-        customer: Some(customer_id.to_string()),
-        description: Some(description.to_string()),
-        metadata: json!({}),
-        destination: None,
-        transfer_amount: None,
-        application_fee_amount: None,
-        receipt_email: None,
-        statement_descriptor_suffix: None,
-        payment_method_types: vec!["card".to_string()],
-        automatic: false,
-    })
+pub fn invoice_intent(
+    now: i64,
+    customer_id: &str,
+    currency: &str,
+    amount: i64,
+    description: &str,
+) -> Value {
+    build_intent(
+        NewIntent {
+            amount,
+            currency: currency.to_string(),
+            customer: Some(customer_id.to_string()),
+            description: Some(description.to_string()),
+            metadata: json!({}),
+            destination: None,
+            transfer_amount: None,
+            application_fee_amount: None,
+            receipt_email: None,
+            statement_descriptor_suffix: None,
+            payment_method_types: vec!["card".to_string()],
+            automatic: false,
+        },
+        now,
+    )
 }
 
 /// `trial_period_days` or `trial_end` (unix seconds or `now`) → the trial's end, if any.
@@ -650,7 +666,7 @@ pub fn create_subscription(ctx: &Ctx<'_>, st: &mut State) -> Result<Value, ApiEr
     };
     let sub_id = new_id("sub");
     let invoice_id = new_id("in");
-    let start = now();
+    let start = st.clock.now();
     let trial_end = trial_end_of(p, start)?;
     let mut items = Vec::new();
     let mut currency: Option<String> = None;
@@ -719,8 +735,15 @@ pub fn create_subscription(ctx: &Ctx<'_>, st: &mut State) -> Result<Value, ApiEr
         .to_string();
 
     // The payment behind the first invoice (none when there is nothing to pay).
-    let pi = (total > 0)
-        .then(|| invoice_intent(&customer_id, &currency, total, "Subscription creation"));
+    let pi = (total > 0).then(|| {
+        invoice_intent(
+            start,
+            &customer_id,
+            &currency,
+            total,
+            "Subscription creation",
+        )
+    });
     let invoice = build_invoice(
         st,
         NewInvoice {
@@ -738,7 +761,7 @@ pub fn create_subscription(ctx: &Ctx<'_>, st: &mut State) -> Result<Value, ApiEr
     );
     // A trial without a card on file: a SetupIntent collects one for the first real invoice.
     let seti = (trial_end.is_some() && default_pm.is_none())
-        .then(|| crate::setup_intents::build(&customer_id));
+        .then(|| crate::setup_intents::build(start, &customer_id));
     let n_items = items.len();
     let status = match (trial_end, &pi) {
         (Some(_), _) => "trialing",
@@ -907,7 +930,7 @@ pub fn update_subscription(ctx: &Ctx<'_>, st: &mut State, id: &str) -> Result<Va
             sub["cancel_at_period_end"] = json!(flag);
             if flag {
                 sub["cancel_at"] = period_end;
-                sub["canceled_at"] = json!(now());
+                sub["canceled_at"] = json!(st.clock.now());
                 sub["cancellation_details"]["reason"] = json!("cancellation_requested");
             } else {
                 sub["cancel_at"] = Value::Null;
@@ -955,7 +978,7 @@ pub fn cancel_subscription(ctx: &Ctx<'_>, st: &mut State, id: &str) -> Result<Va
             &format!("The subscription {id} has already been canceled."),
         ));
     }
-    let t = now();
+    let t = st.clock.now();
     sub["status"] = json!("canceled");
     sub["canceled_at"] = json!(t);
     sub["ended_at"] = json!(t);
@@ -1056,7 +1079,14 @@ pub fn invoice_paid(
         .get(invoice_id)
         .and_then(|i| i["created"].as_i64())
         .unwrap_or(0);
-    let inv = mark_invoice_paid(inner, st, req, invoice_id, Some(pi_id), now().max(created));
+    let inv = mark_invoice_paid(
+        inner,
+        st,
+        req,
+        invoice_id,
+        Some(pi_id),
+        st.clock.now().max(created),
+    );
     let Some(sub_id) = inv["parent"]["subscription_details"]["subscription"].as_str() else {
         return;
     };

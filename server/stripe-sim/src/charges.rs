@@ -6,7 +6,7 @@ use crate::api::Ctx;
 use crate::error::ApiError;
 use crate::events::emit;
 use crate::form::Params;
-use crate::ids::{new_id, now, random_string};
+use crate::ids::{new_id, random_string};
 use crate::payment_intents::Decline;
 use crate::state::{Method, State};
 
@@ -54,7 +54,13 @@ fn payment_method_details(method: &Method) -> Value {
 }
 
 /// A Charge for a PaymentIntent; `failure` makes it a failed charge.
-pub fn build_charge(pi: &Value, pm_id: &str, method: &Method, failure: Option<&Decline>) -> Value {
+pub fn build_charge(
+    now: i64,
+    pi: &Value,
+    pm_id: &str,
+    method: &Method,
+    failure: Option<&Decline>,
+) -> Value {
     let id = new_id("ch");
     let amount = pi["amount"].as_i64().unwrap_or(0);
     let ok = failure.is_none();
@@ -103,7 +109,7 @@ pub fn build_charge(pi: &Value, pm_id: &str, method: &Method, failure: Option<&D
         },
         "calculated_statement_descriptor": "AVELI",
         "captured": ok,
-        "created": now(),
+        "created": now,
         "currency": pi["currency"].clone(),
         "customer": pi["customer"].clone(),
         "description": pi["description"].clone(),
@@ -138,7 +144,13 @@ pub fn build_charge(pi: &Value, pm_id: &str, method: &Method, failure: Option<&D
     })
 }
 
-pub fn build_transfer(pi: &Value, charge_id: &str, destination: &str, amount: i64) -> Value {
+pub fn build_transfer(
+    now: i64,
+    pi: &Value,
+    charge_id: &str,
+    destination: &str,
+    amount: i64,
+) -> Value {
     let id = new_id("tr");
     json!({
         "id": id,
@@ -146,7 +158,7 @@ pub fn build_transfer(pi: &Value, charge_id: &str, destination: &str, amount: i6
         "amount": amount,
         "amount_reversed": 0,
         "balance_transaction": new_id("txn"),
-        "created": now(),
+        "created": now,
         "currency": pi["currency"].clone(),
         "description": null,
         "destination": destination,
@@ -289,7 +301,7 @@ pub fn create_refund(ctx: &Ctx<'_>, st: &mut State) -> Result<Value, ApiError> {
                 "object": "transfer_reversal",
                 "amount": rev_amount,
                 "balance_transaction": new_id("txn"),
-                "created": now(),
+                "created": st.clock.now(),
                 "currency": tr["currency"].clone(),
                 "destination_payment_refund": new_id("pyr"),
                 "metadata": {},
@@ -314,7 +326,7 @@ pub fn create_refund(ctx: &Ctx<'_>, st: &mut State) -> Result<Value, ApiError> {
         "amount": amount,
         "balance_transaction": new_id("txn"),
         "charge": charge_id,
-        "created": now(),
+        "created": st.clock.now(),
         "currency": charge["currency"].clone(),
         "destination_details": null,
         "metadata": metadata,

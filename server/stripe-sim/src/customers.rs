@@ -5,7 +5,7 @@ use serde_json::{json, Value};
 use crate::api::Ctx;
 use crate::error::ApiError;
 use crate::form::Params;
-use crate::ids::{new_id, now, random_string};
+use crate::ids::{new_id, random_string};
 use crate::state::State;
 
 fn check_email(email: Option<&str>) -> Result<(), ApiError> {
@@ -28,7 +28,7 @@ pub fn create(ctx: &Ctx<'_>, st: &mut State) -> Result<Value, ApiError> {
         "object": "customer",
         "address": null,
         "balance": 0,
-        "created": now(),
+        "created": st.clock.now(),
         "currency": null,
         "default_source": null,
         "delinquent": false,

@@ -4,7 +4,7 @@ use serde_json::{json, Value};
 
 use crate::error::ApiError;
 use crate::form::Params;
-use crate::ids::{new_id, now};
+use crate::ids::new_id;
 use crate::state::State;
 use crate::{Inner, API_VERSION};
 
@@ -34,7 +34,7 @@ pub fn emit(
         "id": new_id("evt"),
         "object": "event",
         "api_version": API_VERSION,
-        "created": now(),
+        "created": st.clock.now(),
         "data": data,
         "livemode": false,
         "pending_webhooks": i64::from(inner.config.webhook_url.is_some()),

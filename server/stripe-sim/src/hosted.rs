@@ -9,7 +9,6 @@ use serde_json::Value;
 
 use crate::events::ReqInfo;
 use crate::form::{decode, Params};
-use crate::ids::now;
 use crate::state::{lock, Method};
 use crate::{accounts, payment_intents, setup_intents, Simulator};
 
@@ -131,7 +130,7 @@ fn check_link(sim: &Simulator, acct: &str, link: &str) -> LinkCheck {
     let st = lock(&sim.inner.state);
     match st.account_links.get(link) {
         Some(l) if l.account == acct && st.accounts.contains_key(acct) => {
-            if l.expires_at < now() {
+            if l.expires_at < sim.inner.config.clock.now() {
                 LinkCheck::Expired(l.refresh_url.clone())
             } else {
                 LinkCheck::Valid
@@ -182,7 +181,7 @@ pub async fn onboarding_submit(
             "This onboarding link is invalid or has expired. Go back to Aveli and start again.",
         );
     };
-    if info.expires_at < now() || form.str_of("action") == Some("abandon") {
+    if info.expires_at < sim.inner.config.clock.now() || form.str_of("action") == Some("abandon") {
         return Redirect::to(&info.refresh_url).into_response();
     }
     let name = form.str_of("name").unwrap_or_default().trim().to_string();

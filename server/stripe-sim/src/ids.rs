@@ -1,4 +1,4 @@
-//! Stripe-style identifiers and time.
+//! Stripe-style identifiers. (Time comes from [`crate::SimClock`].)
 
 use rand::distributions::Alphanumeric;
 use rand::Rng;
@@ -14,11 +14,6 @@ pub fn random_string(len: usize) -> String {
         .take(len)
         .map(char::from)
         .collect()
-}
-
-/// Unix seconds.
-pub fn now() -> i64 {
-    chrono::Utc::now().timestamp()
 }
 
 #[cfg(test)]

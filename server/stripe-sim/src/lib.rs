@@ -11,6 +11,7 @@ mod api;
 mod auth;
 mod billing;
 mod charges;
+mod clock;
 mod customers;
 pub mod error;
 mod events;
@@ -35,6 +36,7 @@ use serde_json::Value;
 
 use crate::state::{lock, State};
 
+pub use clock::SimClock;
 pub use webhooks::{sign, Delivery};
 
 /// The Stripe API version the simulator claims to speak (async-stripe 1.0.0-rc.10's pin).
@@ -58,6 +60,9 @@ pub struct SimConfig {
     pub connect_webhook_secret: String,
     /// First retry delay after a failed delivery (doubles each time); 5 attempts in all.
     pub webhook_retry_base: Duration,
+    /// The clock every simulator timestamp comes from; share the app's so that advancing the
+    /// app's test clock moves the simulator too. [`SimClock::default`] is system time.
+    pub clock: SimClock,
 }
 
 pub(crate) struct Inner {
@@ -80,10 +85,14 @@ impl Simulator {
             config.public_base.pop();
         }
         let hub = webhooks::Hub::new(&config);
+        let state = State {
+            clock: config.clock.clone(),
+            ..State::default()
+        };
         let sim = Self {
             inner: Arc::new(Inner {
                 config,
-                state: Mutex::new(State::default()),
+                state: Mutex::new(state),
                 hub,
             }),
         };
@@ -106,6 +115,7 @@ impl Simulator {
         details_submitted: bool,
     ) {
         let account = accounts::restored(
+            self.inner.config.clock.now(),
             id,
             email,
             charges_enabled,

@@ -7,7 +7,7 @@ use crate::api::Ctx;
 use crate::error::ApiError;
 use crate::events::{emit, ReqInfo};
 use crate::form::Params;
-use crate::ids::{new_id, now, random_string};
+use crate::ids::{new_id, random_string};
 use crate::state::{Card, Method, PendingAction, State};
 use crate::{billing, charges, Inner};
 
@@ -173,7 +173,7 @@ pub struct NewIntent {
     pub automatic: bool,
 }
 
-pub fn build_intent(n: NewIntent) -> Value {
+pub fn build_intent(n: NewIntent, now: i64) -> Value {
     let id = new_id("pi");
     let client_secret = format!("{id}_secret_{}", random_string(24));
     let transfer_data = n.destination.as_ref().map(|d| {
@@ -198,7 +198,7 @@ pub fn build_intent(n: NewIntent) -> Value {
         "capture_method": "automatic_async",
         "client_secret": client_secret,
         "confirmation_method": "automatic",
-        "created": now(),
+        "created": now,
         "currency": n.currency,
         "customer": n.customer,
         "description": n.description,
@@ -345,20 +345,23 @@ pub fn create(ctx: &Ctx<'_>, st: &mut State) -> Result<Value, ApiError> {
     let automatic = p
         .bool_of("automatic_payment_methods.enabled")?
         .unwrap_or(p.path("payment_method_types").is_none());
-    let mut pi = build_intent(NewIntent {
-        amount,
-        currency,
-        customer,
-        description: p.str_of("description").map(str::to_string),
-        metadata: Value::Object(p.metadata()?.unwrap_or_default()),
-        destination,
-        transfer_amount,
-        application_fee_amount: fee,
-        receipt_email: p.str_of("receipt_email").map(str::to_string),
-        statement_descriptor_suffix: suffix,
-        payment_method_types: types,
-        automatic,
-    });
+    let mut pi = build_intent(
+        NewIntent {
+            amount,
+            currency,
+            customer,
+            description: p.str_of("description").map(str::to_string),
+            metadata: Value::Object(p.metadata()?.unwrap_or_default()),
+            destination,
+            transfer_amount,
+            application_fee_amount: fee,
+            receipt_email: p.str_of("receipt_email").map(str::to_string),
+            statement_descriptor_suffix: suffix,
+            payment_method_types: types,
+            automatic,
+        },
+        st.clock.now(),
+    );
     let id = pi["id"].as_str().unwrap_or_default().to_string();
     if let Some(pm) = p.str_of("payment_method") {
         resolve_pm(st, pm)?;
@@ -394,7 +397,7 @@ pub fn resolve_pm(st: &State, pm: &str) -> Result<Method, ApiError> {
         return Ok(Method::Card(Card {
             number: number.to_string(),
             exp_month: 12,
-            exp_year: i64::from(chrono::Datelike::year(&chrono::Utc::now())) + 3,
+            exp_year: i64::from(chrono::Datelike::year(&st.clock.now_utc())) + 3,
         }));
     }
     st.payment_methods
@@ -417,7 +420,12 @@ fn card_error_for(pi: &Intent<'_>, code: &str, message: &str, param: &str) -> Ap
 
 /// Parses `payment_method_data` into a method (validating the card like Stripe.js would);
 /// errors carry the intent under `intent_key` (`payment_intent` or `setup_intent`).
-pub fn parse_pmd(p: &Value, intent_key: &str, intent: &Value) -> Result<Method, ApiError> {
+pub fn parse_pmd(
+    p: &Value,
+    intent_key: &str,
+    intent: &Value,
+    today: chrono::DateTime<chrono::Utc>,
+) -> Result<Method, ApiError> {
     let pi = &Intent {
         key: intent_key,
         object: intent,
@@ -463,7 +471,6 @@ pub fn parse_pmd(p: &Value, intent_key: &str, intent: &Value) -> Result<Method, 
             if year < 100 {
                 year += 2000;
             }
-            let today = chrono::Utc::now();
             let (cy, cm) = (
                 i64::from(chrono::Datelike::year(&today)),
                 i64::from(chrono::Datelike::month(&today)),
@@ -536,7 +543,7 @@ pub fn confirm(ctx: &Ctx<'_>, st: &mut State, id: &str) -> Result<Value, ApiErro
     let (pm_id, method) = if let Some(pm) = p.str_of("payment_method") {
         (pm.to_string(), resolve_pm(st, pm)?)
     } else if p.get("payment_method_data").is_some() {
-        let method = parse_pmd(p, "payment_intent", &pi)?;
+        let method = parse_pmd(p, "payment_intent", &pi, st.clock.now_utc())?;
         let pm_id = new_id("pm");
         st.payment_methods.insert(pm_id.clone(), method.clone());
         (pm_id, method)
@@ -659,7 +666,8 @@ pub fn succeed(
     let Some(mut pi) = st.payment_intents.get(id).cloned() else {
         return Value::Null;
     };
-    let mut charge = charges::build_charge(&pi, pm_id, method, None);
+    let now = st.clock.now();
+    let mut charge = charges::build_charge(now, &pi, pm_id, method, None);
     let charge_id = charge["id"].as_str().unwrap_or_default().to_string();
     let transfer = pi["transfer_data"]["destination"].as_str().map(|dest| {
         let amount = pi["amount"].as_i64().unwrap_or(0);
@@ -667,7 +675,7 @@ pub fn succeed(
         let tr_amount = pi["transfer_data"]["amount"]
             .as_i64()
             .unwrap_or(amount - fee);
-        charges::build_transfer(&pi, &charge_id, dest, tr_amount)
+        charges::build_transfer(now, &pi, &charge_id, dest, tr_amount)
     });
     if let Some(tr) = &transfer {
         charge["transfer"] = tr["id"].clone();
@@ -708,7 +716,7 @@ pub fn decline(
     let Some(mut pi) = st.payment_intents.get(id).cloned() else {
         return ApiError::not_found("payment_intent", id);
     };
-    let charge = charges::build_charge(&pi, pm_id, method, Some(d));
+    let charge = charges::build_charge(st.clock.now(), &pi, pm_id, method, Some(d));
     let charge_id = charge["id"].as_str().unwrap_or_default().to_string();
     let mut err =
         ApiError::card(d.code, d.decline_code, d.message).with("charge", charge_id.as_str());
@@ -892,7 +900,7 @@ pub fn cancel(ctx: &Ctx<'_>, st: &mut State, id: &str) -> Result<Value, ApiError
     }
     st.pending_actions.remove(id);
     pi["status"] = json!("canceled");
-    pi["canceled_at"] = json!(now());
+    pi["canceled_at"] = json!(st.clock.now());
     pi["cancellation_reason"] = json!(reason);
     pi["next_action"] = Value::Null;
     st.payment_intents.insert(id.to_string(), pi.clone());

@@ -142,8 +142,15 @@ pub fn advance(ctx: &Ctx<'_>, st: &mut State, id: &str) -> Result<Value, ApiErro
         })
         .unwrap_or_default();
     let total: i64 = lines.iter().filter_map(|l| l["amount"].as_i64()).sum();
-    let pi =
-        (total > 0).then(|| invoice_intent(&customer_id, &currency, total, "Subscription update"));
+    let pi = (total > 0).then(|| {
+        invoice_intent(
+            st.clock.now(),
+            &customer_id,
+            &currency,
+            total,
+            "Subscription update",
+        )
+    });
     let sub_metadata = sub["metadata"].clone();
     let invoice = build_invoice(
         st,

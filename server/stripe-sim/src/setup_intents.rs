@@ -9,7 +9,7 @@ use crate::api::Ctx;
 use crate::error::ApiError;
 use crate::events::{emit, ReqInfo};
 use crate::form::Params;
-use crate::ids::{new_id, now, random_string};
+use crate::ids::{new_id, random_string};
 use crate::payment_intents::{
     authentication_failure, card_outcome, parse_pmd, resolve_pm, CardOutcome,
 };
@@ -17,7 +17,7 @@ use crate::state::{Method, PendingAction, State};
 use crate::Inner;
 
 /// A new SetupIntent in `requires_payment_method` (not stored, no event).
-pub fn build(customer: &str) -> Value {
+pub fn build(now: i64, customer: &str) -> Value {
     let id = new_id("seti");
     let client_secret = format!("{id}_secret_{}", random_string(24));
     json!({
@@ -27,7 +27,7 @@ pub fn build(customer: &str) -> Value {
         "automatic_payment_methods": null,
         "cancellation_reason": null,
         "client_secret": client_secret,
-        "created": now(),
+        "created": now,
         "customer": customer,
         "description": null,
         "excluded_payment_method_types": null,
@@ -83,7 +83,7 @@ pub fn confirm(ctx: &Ctx<'_>, st: &mut State, id: &str) -> Result<Value, ApiErro
     let (pm_id, method) = if let Some(pm) = p.str_of("payment_method") {
         (pm.to_string(), resolve_pm(st, pm)?)
     } else if p.get("payment_method_data").is_some() {
-        let method = parse_pmd(p, "setup_intent", &si)?;
+        let method = parse_pmd(p, "setup_intent", &si, st.clock.now_utc())?;
         let pm_id = new_id("pm");
         st.payment_methods.insert(pm_id.clone(), method.clone());
         (pm_id, method)

@@ -5,6 +5,7 @@ use std::sync::{Mutex, MutexGuard};
 
 use serde_json::Value;
 
+use crate::clock::SimClock;
 use crate::faults::Fault;
 use crate::idempotency::IdemEntry;
 
@@ -106,4 +107,6 @@ pub struct State {
     pub seti_subscription: HashMap<String, String>,
     pub idempotency: HashMap<String, IdemEntry>,
     pub faults: Vec<Fault>,
+    /// The simulator's clock (a clone of `SimConfig::clock`).
+    pub clock: SimClock,
 }

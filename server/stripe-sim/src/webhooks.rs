@@ -13,9 +13,8 @@ use tokio::sync::mpsc;
 
 use crate::error::ApiError;
 use crate::form::Params;
-use crate::ids::now;
 use crate::state::lock;
-use crate::SimConfig;
+use crate::{SimClock, SimConfig};
 
 /// Attempts per event (the first delivery plus retries).
 pub const MAX_ATTEMPTS: u32 = 5;
@@ -74,6 +73,7 @@ struct Shared {
     secret: String,
     connect_secret: String,
     retry_base: Duration,
+    clock: SimClock,
     faults: Mutex<WebhookFaults>,
     deliveries: Mutex<Vec<Delivery>>,
     /// Events emitted but not yet finished (delivered or given up), incl. buffered ones.
@@ -102,6 +102,7 @@ impl Hub {
                 secret: config.webhook_secret.clone(),
                 connect_secret: config.connect_webhook_secret.clone(),
                 retry_base: config.webhook_retry_base,
+                clock: config.clock.clone(),
                 faults: Mutex::new(WebhookFaults::default()),
                 deliveries: Mutex::new(Vec::new()),
                 queued: AtomicUsize::new(0),
@@ -256,7 +257,7 @@ async fn deliver(shared: &Shared, event: &Value) {
                 Some("connection refused (simulated webhook fault)".to_string()),
             )
         } else {
-            let sig = sign(secret, now(), &body);
+            let sig = sign(secret, shared.clock.now(), &body);
             let sent = shared
                 .client
                 .post(url)
@@ -287,7 +288,7 @@ async fn deliver(shared: &Shared, event: &Value) {
             attempt,
             status,
             error,
-            delivered_at: now(),
+            delivered_at: shared.clock.now(),
         });
         if ok {
             return;

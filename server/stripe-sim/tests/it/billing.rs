@@ -10,7 +10,7 @@ use stripe_billing::subscription::{
     CreateSubscriptionTrialEnd, RetrieveSubscription, UpdateSubscription,
 };
 use stripe_core::customer::CreateCustomer;
-use stripe_core::payment_intent::RetrievePaymentIntent;
+use stripe_core::payment_intent::{CreatePaymentIntent, RetrievePaymentIntent};
 use stripe_product::price::{CreatePrice, CreatePriceRecurring, CreatePriceRecurringInterval};
 use stripe_product::product::CreateProduct;
 use stripe_shared::{
@@ -20,7 +20,7 @@ use stripe_shared::{
 use stripe_types::Currency;
 use stripe_webhook::{EventObject, Webhook};
 
-use crate::common::{receiver, start, Harness, PK, WHSEC};
+use crate::common::{receiver, start, start_with_clock, Harness, PK, WHSEC};
 
 /// Sends `path` (relative to `/v1`) through async-stripe's client and deserializes the answer
 /// into `$ty` (for endpoints async-stripe has no request type for, or whose feature the
@@ -894,4 +894,63 @@ async fn setup_intent_events_and_declines_parse_as_webhooks() {
             assert!(si.last_setup_error.is_some());
         }
     }
+}
+
+/// The simulator reads a shared clock (the app's): moving its offset moves `created`,
+/// subscription periods, trial ends and webhook signature timestamps.
+#[tokio::test]
+async fn timestamps_follow_a_shared_clock() {
+    use std::sync::atomic::{AtomicI64, Ordering};
+    use std::sync::Arc;
+
+    const DAY: i64 = 86_400;
+    let near = |got: i64, want: i64| assert!((got - want).abs() <= 5, "{got} vs {want}");
+    let offset = Arc::new(AtomicI64::new(0));
+    let rx = receiver().await;
+    let h = start_with_clock(
+        Some(rx.url.clone()),
+        stripe_sim::SimClock::shared(Arc::clone(&offset)),
+    )
+    .await;
+    offset.store(30 * DAY, Ordering::SeqCst);
+    let now = || chrono::Utc::now().timestamp();
+
+    let price = price(&h, 9_900, CreatePriceRecurringInterval::Month).await;
+    let cus = customer(&h).await;
+    let (_, c) = h.get(&format!("/v1/customers/{cus}")).await;
+    near(c["created"].as_i64().unwrap(), now() + 30 * DAY);
+    let sub = new_subscription(&cus, &price)
+        .trial_period_days(7u32)
+        .send(&h.client)
+        .await
+        .unwrap();
+    near(sub.created, now() + 30 * DAY);
+    let (start, end) = period(&sub);
+    near(start, now() + 30 * DAY);
+    assert_eq!(end, start + 7 * DAY);
+    assert_eq!(sub.trial_end, Some(end));
+
+    offset.store(40 * DAY, Ordering::SeqCst);
+    let pi = CreatePaymentIntent::new(25_000, Currency::SEK)
+        .send(&h.client)
+        .await
+        .unwrap();
+    near(pi.created, now() + 40 * DAY);
+    near(
+        last_event(&h, "payment_intent.created")["created"]
+            .as_i64()
+            .unwrap(),
+        now() + 40 * DAY,
+    );
+
+    // Webhook signatures carry the shared clock's time too (`t=…`).
+    h.wait_idle().await;
+    let sig = rx.received().last().unwrap().signature.clone();
+    let t: i64 = sig
+        .split(',')
+        .find_map(|kv| kv.strip_prefix("t="))
+        .unwrap()
+        .parse()
+        .unwrap();
+    near(t, now() + 40 * DAY);
 }

@@ -5,7 +5,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::post;
 use axum::Router;
 use serde_json::Value;
-use stripe_sim::{router, SimConfig, Simulator};
+use stripe_sim::{router, SimClock, SimConfig, Simulator};
 use tokio::net::TcpListener;
 
 pub const SK: &str = "sk_test_simulator_secret";
@@ -21,6 +21,11 @@ pub struct Harness {
 }
 
 pub async fn start(webhook_url: Option<String>) -> Harness {
+    start_with_clock(webhook_url, SimClock::default()).await
+}
+
+/// Like [`start`], with the simulator reading `clock`.
+pub async fn start_with_clock(webhook_url: Option<String>, clock: SimClock) -> Harness {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let sim = Simulator::new(SimConfig {
@@ -31,6 +36,7 @@ pub async fn start(webhook_url: Option<String>) -> Harness {
         webhook_secret: WHSEC.into(),
         connect_webhook_secret: WHSEC_CONNECT.into(),
         webhook_retry_base: Duration::from_millis(20),
+        clock,
     });
     let app = router(sim.clone());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
