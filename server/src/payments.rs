@@ -9,6 +9,7 @@ use std::time::Duration;
 use anyhow::Context;
 use app::backend::payments::signature::WebhookSecrets;
 use app::backend::payments::{GatewayConfig, StripeGateway};
+use app::backend::Clock;
 use rand::distributions::Alphanumeric;
 use rand::Rng;
 use secrecy::{ExposeSecret, SecretString};
@@ -33,7 +34,14 @@ pub struct Payments {
 
 /// `addr` is where this server listens (the simulator calls our webhook
 /// there); `public_url` is where browsers reach us.
-pub fn build(config: &Config, addr: SocketAddr, public_url: &str) -> anyhow::Result<Payments> {
+/// `clock` is the app's: the simulator stamps its objects and webhook
+/// signatures with the same (possibly moved) time.
+pub fn build(
+    config: &Config,
+    addr: SocketAddr,
+    public_url: &str,
+    clock: &Clock,
+) -> anyhow::Result<Payments> {
     let stripe = &config.stripe;
     match &stripe.secret_key {
         Some(secret_key) => {
@@ -79,6 +87,7 @@ pub fn build(config: &Config, addr: SocketAddr, public_url: &str) -> anyhow::Res
                 webhook_secret: platform.expose_secret().to_owned(),
                 connect_webhook_secret: connect.expose_secret().to_owned(),
                 webhook_retry_base: Duration::from_millis(500),
+                clock: stripe_sim::SimClock::shared(clock.offset_handle()),
             });
             let api_base = stripe
                 .api_base

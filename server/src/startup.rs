@@ -78,10 +78,11 @@ impl Application {
             Some(host) => format!("{host}:{}", addr.port()),
             None => config.public_url.clone(),
         };
-        let payments = payments::build(config, addr, &public_url)?;
+        let clock = Clock::system();
+        let payments = payments::build(config, addr, &public_url, &clock)?;
         let state = AppState::new(
             db,
-            Clock::system(),
+            clock,
             payments.gateway,
             Settings {
                 session_ttl_secs: config.session_ttl_days * 86_400,

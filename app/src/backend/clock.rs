@@ -53,6 +53,12 @@ impl Clock {
         self.offset_secs.store(0, Ordering::Relaxed);
     }
 
+    /// The shared offset, for a component that keeps its own time but must
+    /// agree with this clock (the Stripe simulator's `SimClock`).
+    pub fn offset_handle(&self) -> Arc<AtomicI64> {
+        Arc::clone(&self.offset_secs)
+    }
+
     /// How far the clock is shifted from the system time, in seconds.
     pub fn offset_secs(&self) -> i64 {
         self.offset_secs.load(Ordering::Relaxed)
