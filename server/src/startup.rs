@@ -26,7 +26,8 @@ use tower_http::trace::TraceLayer;
 use app::backend::mail::mailer::Mailer;
 use app::backend::state::Settings;
 use app::backend::{
-    accounts::auth_session, booking::holds, mail::outbox, payments::connect, AppState, Clock, Db,
+    accounts::auth_session, booking::holds, booking::reconcile, mail::outbox, payments::connect,
+    AppState, Clock, Db,
 };
 use app::{shell, App};
 use secrecy::ExposeSecret;
@@ -132,8 +133,10 @@ impl Application {
 
     /// Serves until Ctrl-C / SIGTERM, finishing requests in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        // Background work: lapsed seat holds and owed refunds, and the email outbox.
+        // Background work: lapsed seat holds and owed refunds, the
+        // reconciliation of payments with seats, and the email outbox.
         holds::spawn_worker(self.state.clone());
+        reconcile::spawn_worker(self.state.clone());
         outbox::spawn_worker(
             self.state.db.clone(),
             self.mailer.clone(),

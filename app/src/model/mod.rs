@@ -11,6 +11,7 @@ pub mod moon;
 pub mod order;
 pub mod payouts;
 pub mod session;
+pub mod text;
 
 pub use account::{DisplayName, Email, Password, User};
 pub use error::{AppError, ErrorCode};

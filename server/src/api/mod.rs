@@ -9,6 +9,7 @@ pub mod checkout;
 pub mod connect;
 pub mod courses;
 pub mod error;
+pub mod id;
 pub mod json;
 pub mod me;
 pub mod membership;

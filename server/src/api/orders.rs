@@ -1,6 +1,6 @@
 //! `GET /api/v1/orders/{id}`
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 
 use app::backend::{booking::orders, AppState};
@@ -8,6 +8,7 @@ use app::model::order::OrderView;
 
 use crate::api::caller::Caller;
 use crate::api::error::{ApiError, ErrorBody};
+use crate::api::id::IdPath;
 
 /// One of your orders, for a seat or a course (`course_id` set): status,
 /// amounts, failure reason. Someone else's order does not exist for you (404).
@@ -20,12 +21,13 @@ use crate::api::error::{ApiError, ErrorBody};
         (status = 200, description = "The order", body = OrderView),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No such order of yours", body = ErrorBody),
+        (status = 422, description = "The id or body holds control characters, or the body is malformed", body = ErrorBody),
     )
 )]
 pub async fn get_order(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
 ) -> Result<Json<OrderView>, ApiError> {
     let ctx = caller.ctx;
     orders::get(&state, &ctx, &id)

@@ -23,6 +23,8 @@ on_both_databases!(
     duplicated_and_reordered_webhooks_end_in_the_same_state,
     three_d_secure_and_redirect_methods_pay_like_the_browser_does,
     the_sweep_releases_a_hold_once_the_clock_passes_its_expiry,
+    a_late_payment_while_holding_another_seat_on_the_slot_is_refunded,
+    reconciliation_cancels_a_lapsed_payment_and_refunds_a_lost_one,
 );
 
 async fn json_of(response: reqwest::Response) -> Value {
@@ -130,7 +132,11 @@ async fn outbox_count(app: &TestApp, dedupe_key: &str) -> i64 {
 }
 
 async fn wait_webhooks_idle(app: &TestApp) {
-    app.eventually(|| async {
+    wait_webhooks_idle_within(app, 10).await;
+}
+
+async fn wait_webhooks_idle_within(app: &TestApp, secs: u64) {
+    app.eventually_within(secs, || async {
         let idle: Value = app
             .bare_client()
             .get(app.sim_url("/v1/test_helpers/webhooks/idle"))
@@ -787,4 +793,206 @@ async fn the_sweep_releases_a_hold_once_the_clock_passes_its_expiry(backend: Bac
         .expect("order");
     assert_eq!(status, "expired");
     assert_eq!(sweep().await, 0, "released once");
+}
+
+/// Makes the next cancels of `intent` fail at Stripe, as a transient outage
+/// would when the expiry worker tries them.
+async fn fail_cancels_of(app: &TestApp, intent: &str) {
+    let fault = app
+        .sim_post(
+            "/v1/test_helpers/faults",
+            &[
+                ("kind", "500"),
+                ("count", "20"),
+                ("path", &format!("/v1/payment_intents/{intent}/cancel")),
+            ],
+        )
+        .await;
+    assert_eq!(fault.status(), 200);
+}
+
+async fn clear_faults(app: &TestApp) {
+    let cleared = app
+        .bare_client()
+        .delete(app.sim_url("/v1/test_helpers/faults"))
+        .bearer_auth(crate::helpers::SIM_SECRET_KEY)
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(cleared.status(), 200);
+}
+
+/// Every webhook answer the simulator recorded, as (type, status).
+async fn webhook_answers(app: &TestApp) -> Vec<(String, Option<u64>)> {
+    let deliveries: Value = app
+        .bare_client()
+        .get(app.sim_url("/v1/test_helpers/webhooks/deliveries"))
+        .bearer_auth(crate::helpers::SIM_SECRET_KEY)
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json");
+    deliveries["data"]
+        .as_array()
+        .expect("a list of deliveries")
+        .iter()
+        .map(|d| {
+            (
+                d["type"].as_str().unwrap_or_default().to_owned(),
+                d["status"].as_u64(),
+            )
+        })
+        .collect()
+}
+
+async fn order_row(app: &TestApp, id: &str) -> (String, i64) {
+    let row: (String, i64) = sqlx::query_as("SELECT status, hold_active FROM orders WHERE id = $1")
+        .bind(id)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("order");
+    row
+}
+
+/// Issue 12's first defect, as it happened: the first hold lapses while
+/// Stripe refuses its cancel, the student checks out the same slot again,
+/// and both payments succeed — the first one late. The late one must be
+/// refunded (the student keeps exactly one seat), and no webhook may fail.
+async fn a_late_payment_while_holding_another_seat_on_the_slot_is_refunded(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let slot = slot_for_sale(&app, 15_000, 5, 48).await;
+    let student = app.new_user().await;
+
+    let first = json_of(checkout(&app, &student, &slot).await).await;
+    let first_id = first["order_id"].as_str().expect("id").to_owned();
+    wait_webhooks_idle(&app).await;
+    fail_cancels_of(&app, &intent_of(&first)).await;
+    expire_hold(&app, &first_id).await;
+    clear_faults(&app).await;
+    assert_eq!(seats_taken(&app, &slot).await, 0);
+
+    let second = json_of(checkout(&app, &student, &slot).await).await;
+    let second_id = second["order_id"].as_str().expect("id").to_owned();
+    assert_ne!(second_id, first_id, "a new order after the lapsed one");
+    assert_eq!(
+        confirm(&app, &intent_of(&second), "pm_card_visa")
+            .await
+            .status(),
+        200
+    );
+    wait_for_status(&app, &student, &second_id, "paid").await;
+    // The first PaymentIntent was never cancelled: it can still be paid.
+    assert_eq!(
+        confirm(&app, &intent_of(&first), "pm_card_visa")
+            .await
+            .status(),
+        200
+    );
+
+    let refunded = wait_for_status(&app, &student, &first_id, "refunded").await;
+    assert_eq!(refunded["refunded_cents"], 15_000);
+    wait_webhooks_idle(&app).await;
+    assert_eq!(order_row(&app, &second_id).await, ("paid".to_owned(), 1));
+    assert_eq!(order_row(&app, &first_id).await, ("refunded".to_owned(), 0));
+    assert_eq!(
+        seats_taken(&app, &slot).await,
+        1,
+        "one seat, the second order's"
+    );
+    let failed: Vec<_> = webhook_answers(&app)
+        .await
+        .into_iter()
+        .filter(|(_, status)| status.is_none_or(|s| s >= 300))
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "every webhook was answered 2xx: {failed:?}"
+    );
+    assert_eq!(outbox_count(&app, &format!("refund:{first_id}")).await, 1);
+    assert_eq!(outbox_count(&app, &format!("receipt:{first_id}")).await, 0);
+    assert_eq!(outbox_count(&app, &format!("receipt:{second_id}")).await, 1);
+}
+
+/// The reconciliation finds what the webhooks never told: a lapsed hold
+/// whose PaymentIntent could still be paid is cancelled, and a payment whose
+/// webhooks were all lost is applied and refunded. A second run finds
+/// nothing.
+async fn reconciliation_cancels_a_lapsed_payment_and_refunds_a_lost_one(backend: Backend) {
+    use app::backend::booking::reconcile;
+    let app = spawn_app(backend).await;
+    let slot = slot_for_sale(&app, 15_000, 5, 48).await;
+    let student = app.new_user().await;
+    let idle = app.new_user().await;
+
+    // Two lapsed holds whose cancels fail: one student then books again and
+    // pays the old one too (its webhooks lost), the other walks away.
+    let lost = json_of(checkout(&app, &student, &slot).await).await;
+    let lost_id = lost["order_id"].as_str().expect("id").to_owned();
+    let open = json_of(checkout(&app, &idle, &slot).await).await;
+    let open_id = open["order_id"].as_str().expect("id").to_owned();
+    wait_webhooks_idle(&app).await;
+    fail_cancels_of(&app, &intent_of(&lost)).await;
+    fail_cancels_of(&app, &intent_of(&open)).await;
+    sqlx::query("UPDATE orders SET hold_expires_at = 1 WHERE id IN ($1, $2)")
+        .bind(&lost_id)
+        .bind(&open_id)
+        .execute(app.db.pool())
+        .await
+        .expect("arrange");
+    let released = app::backend::booking::holds::expire_lapsed(&app.state)
+        .await
+        .expect("sweep");
+    assert_eq!(released, 2);
+    clear_faults(&app).await;
+
+    let again = json_of(checkout(&app, &student, &slot).await).await;
+    let again_id = again["order_id"].as_str().expect("id").to_owned();
+    confirm(&app, &intent_of(&again), "pm_card_visa").await;
+    wait_for_status(&app, &student, &again_id, "paid").await;
+    wait_webhooks_idle(&app).await;
+    // Every attempt of the late payment's two webhooks fails (5 each).
+    app.sim_post(
+        "/v1/test_helpers/webhooks/faults",
+        &[("mode", "fail"), ("count", "10")],
+    )
+    .await;
+    assert_eq!(
+        confirm(&app, &intent_of(&lost), "pm_card_visa")
+            .await
+            .status(),
+        200
+    );
+    wait_webhooks_idle_within(&app, 30).await;
+    assert_eq!(
+        order_row(&app, &lost_id).await.0,
+        "expired",
+        "the webhooks were lost: the app does not know about the money"
+    );
+
+    // Too early: the reconciliation leaves young orders to their webhooks.
+    let early = reconcile::run(&app.state).await.expect("reconcile");
+    assert_eq!(early, reconcile::Report::default());
+
+    app.advance_clock(reconcile::GRACE_SECS + 60);
+    let report = reconcile::run(&app.state).await.expect("reconcile");
+    assert_eq!(report.repaired, 2, "one refund, one cancel: {report:?}");
+    assert_eq!(report.unresolved, 0);
+    assert_eq!(order_row(&app, &lost_id).await, ("refunded".to_owned(), 0));
+    let refunded = order(&app, &student, &lost_id).await;
+    assert_eq!(refunded["refunded_cents"], 15_000);
+    assert_eq!(outbox_count(&app, &format!("refund:{lost_id}")).await, 1);
+    // The walked-away hold can no longer be paid.
+    let paid_late = confirm(&app, &intent_of(&open), "pm_card_visa").await;
+    assert_eq!(paid_late.status(), 400, "its PaymentIntent was cancelled");
+    assert_eq!(order_row(&app, &open_id).await.0, "expired");
+    assert_eq!(seats_taken(&app, &slot).await, 1);
+
+    let again = reconcile::run(&app.state).await.expect("reconcile");
+    assert_eq!(
+        again,
+        reconcile::Report::default(),
+        "nothing left to repair"
+    );
 }

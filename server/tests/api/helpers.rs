@@ -309,13 +309,23 @@ impl TestApp {
         F: Fn() -> Fut,
         Fut: std::future::Future<Output = bool>,
     {
-        for _ in 0..200 {
+        self.eventually_within(10, check).await;
+    }
+
+    /// [`Self::eventually`] with a longer wait, for webhooks the simulator
+    /// retries with backoff (a given-up event takes 7.5 s of retries).
+    pub async fn eventually_within<F, Fut>(&self, secs: u64, check: F)
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        for _ in 0..secs * 20 {
             if check().await {
                 return;
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
-        panic!("the condition did not hold within 10 s");
+        panic!("the condition did not hold within {secs} s");
     }
 
     /// A new signed-in user (own cookie jar) who has become a teacher.

@@ -9,9 +9,9 @@ use anyhow::Context;
 use sqlx::Row;
 
 use crate::backend::accounts::users;
-use crate::backend::booking::order_payment::create_intent_or_undo;
 pub use crate::backend::booking::order_payment::CheckoutError;
-use crate::backend::payments::gateway::{DestinationCharge, PaymentIntentState};
+use crate::backend::booking::order_payment::{self, create_intent_or_undo};
+use crate::backend::payments::gateway::DestinationCharge;
 use crate::backend::{booking::seats, db, mail::receipts, new_id, AppState, RequestContext};
 use crate::model::order::{split, CheckoutStarted, OrderStatus};
 use crate::model::User;
@@ -246,13 +246,9 @@ async fn resume(
         return Ok(started(state, &order, None));
     }
     match &order.payment_intent {
-        Some(id) => match state.stripe.retrieve_payment_intent(id).await {
-            Ok(intent) if intent.state != PaymentIntentState::Canceled => {
-                let secret = intent.client_secret;
-                Ok(started(state, &order, Some(secret)))
-            }
-            Ok(_) => Err(CheckoutError::Closed),
-            Err(err) => Err(err.into()),
+        Some(id) => match order_payment::live_client_secret(state, id).await? {
+            Some(secret) => Ok(started(state, &order, Some(secret))),
+            None => Err(CheckoutError::Closed),
         },
         None => {
             // A crash between the order and its PaymentIntent: create it now

@@ -9,9 +9,9 @@ use anyhow::Context;
 use sqlx::Row;
 
 use crate::backend::accounts::users;
-use crate::backend::booking::order_payment::create_intent_or_undo;
 pub use crate::backend::booking::order_payment::CheckoutError as CourseCheckoutError;
-use crate::backend::payments::gateway::{DestinationCharge, PaymentIntentState};
+use crate::backend::booking::order_payment::{self, create_intent_or_undo};
+use crate::backend::payments::gateway::DestinationCharge;
 use crate::backend::{db, new_id, AppState, RequestContext};
 use crate::model::order::{split, CheckoutStarted, OrderStatus};
 use crate::model::User;
@@ -294,16 +294,16 @@ async fn resume(
         // (the key is the order id, so it can never be created twice).
         return create_intent(state, user, sale, order).await.map(Some);
     };
-    match state.stripe.retrieve_payment_intent(intent_id).await {
-        Ok(intent) if intent.state != PaymentIntentState::Canceled => Ok(Some(started(
+    match order_payment::live_client_secret(state, intent_id).await? {
+        Some(secret) => Ok(Some(started(
             state,
             &order.id,
             order.status,
             order.amount_cents,
             &order.currency,
-            Some(intent.client_secret),
+            Some(secret),
         ))),
-        Ok(_) => {
+        None => {
             sqlx::query(
                 "UPDATE orders SET status = 'cancelled', updated_at = $2 \
                  WHERE id = $1 AND status IN ('pending', 'failed')",
@@ -314,7 +314,6 @@ async fn resume(
             .await?;
             Ok(None)
         }
-        Err(err) => Err(err.into()),
     }
 }
 

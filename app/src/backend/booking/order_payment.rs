@@ -7,7 +7,7 @@
 use std::future::Future;
 
 use crate::backend::accounts::users::AccountError;
-use crate::backend::payments::gateway::DestinationCharge;
+use crate::backend::payments::gateway::{DestinationCharge, PaymentIntentState};
 use crate::backend::payments::GatewayError;
 use crate::backend::{error, AppState};
 use crate::i18n::strings;
@@ -140,4 +140,15 @@ where
             Err(err.into())
         }
     }
+}
+
+/// The client secret of an order's existing PaymentIntent, for a student
+/// who comes back to a checkout they started: `None` when that intent was
+/// cancelled (the hold lapsed), so it can no longer be paid.
+pub async fn live_client_secret(
+    state: &AppState,
+    payment_intent: &str,
+) -> Result<Option<String>, CheckoutError> {
+    let intent = state.stripe.retrieve_payment_intent(payment_intent).await?;
+    Ok((intent.state != PaymentIntentState::Canceled).then_some(intent.client_secret))
 }

@@ -1,8 +1,9 @@
 //! The payment webhooks (DESIGN §5), each applied inside the webhook's
 //! transaction, idempotent, and never moving an order backwards (the table
 //! is `model::order::transition`). A Stripe call is never made here: a late
-//! payment that finds no free seat leaves the order "paid without a seat",
-//! and the refund is made after the commit (or by the refund sweep).
+//! payment that cannot have a seat (none is free, or the student holds
+//! another on the slot) leaves the order "paid without a seat", and the
+//! refund is made after the commit (or by the refund sweep).
 
 use anyhow::Context;
 use sqlx::{Any, Row, Transaction};
@@ -60,24 +61,36 @@ async fn order_for_intent(
     kind: DbKind,
     intent: &PaymentIntent,
 ) -> anyhow::Result<Option<OrderRow>> {
+    let by_metadata = intent.metadata.get("order_id").map(String::as_str);
+    order_paid_by(tx, kind, intent.id.as_str(), by_metadata).await
+}
+
+async fn order_paid_by(
+    tx: &mut Transaction<'_, Any>,
+    kind: DbKind,
+    intent_id: &str,
+    by_metadata: Option<&str>,
+) -> anyhow::Result<Option<OrderRow>> {
     let lock = match kind {
         DbKind::Postgres => " FOR UPDATE",
         DbKind::Sqlite => "",
     };
-    let by_metadata = intent.metadata.get("order_id");
     let row = sqlx::query(&format!(
         "SELECT id, user_id, status, hold_active, slot_id, course_id, stripe_payment_intent FROM orders \
          WHERE id = $1 OR stripe_payment_intent = $2{lock}"
     ))
-    .bind(by_metadata.map(String::as_str).unwrap_or(""))
-    .bind(intent.id.as_str())
+    .bind(by_metadata.unwrap_or(""))
+    .bind(intent_id)
     .fetch_optional(&mut **tx)
     .await?;
     let Some(row) = row else { return Ok(None) };
     let stored: Option<String> = row.try_get("stripe_payment_intent")?;
-    if stored.as_deref().is_some_and(|id| id != intent.id.as_str()) {
+    if stored.as_deref().is_some_and(|id| id != intent_id) {
         // Metadata names an order another PaymentIntent pays: not ours to touch.
-        tracing::warn!(payment_intent = %intent.id, "order id in metadata belongs to another payment");
+        tracing::warn!(
+            payment_intent = intent_id,
+            "order id in metadata belongs to another payment"
+        );
         return Ok(None);
     }
     let status: String = row.try_get("status")?;
@@ -91,8 +104,16 @@ async fn order_for_intent(
     }))
 }
 
-/// `payment_intent.succeeded`: the order is paid and its hold a booking. A
-/// late payment re-takes a seat if one is free; otherwise a refund follows.
+/// A payment Stripe reports as succeeded, by webhook or when asked.
+pub struct Succeeded<'a> {
+    pub intent_id: &'a str,
+    /// The order our metadata names (the webhook may beat our own write of
+    /// the PaymentIntent id).
+    pub order_id: Option<&'a str>,
+    pub method: Option<String>,
+}
+
+/// `payment_intent.succeeded`: the order is paid and its hold a booking.
 pub async fn succeeded(
     tx: &mut Transaction<'_, Any>,
     kind: DbKind,
@@ -100,14 +121,34 @@ pub async fn succeeded(
     intent: &PaymentIntent,
     now: i64,
 ) -> anyhow::Result<Option<Applied>> {
-    let Some(order) = order_for_intent(tx, kind, intent).await? else {
+    let payment = Succeeded {
+        intent_id: intent.id.as_str(),
+        order_id: intent.metadata.get("order_id").map(String::as_str),
+        method: intent.payment_method_types.first().cloned(),
+    };
+    record_success(tx, kind, public_url, &payment, now).await
+}
+
+/// The rule for every succeeded payment, whatever happened before it: the
+/// order ends holding its seat (or its course), or owed a refund — never
+/// paid with nothing. A late payment (the hold lapsed) re-takes a seat if
+/// one is free and the student holds no other on the slot; otherwise a
+/// refund follows.
+pub async fn record_success(
+    tx: &mut Transaction<'_, Any>,
+    kind: DbKind,
+    public_url: &str,
+    payment: &Succeeded<'_>,
+    now: i64,
+) -> anyhow::Result<Option<Applied>> {
+    let Some(order) = order_paid_by(tx, kind, payment.intent_id, payment.order_id).await? else {
         return Ok(None);
     };
     if transition(order.status, OrderEvent::PaymentSucceeded).is_none() {
         return Ok(Some(Applied::unchanged()));
     }
     let at = now;
-    let method = intent.payment_method_types.first().cloned();
+    let method = payment.method.clone();
     if let Some(course_id) = &order.course_id {
         // A course has no seats: the payment enrols the student.
         sqlx::query(
@@ -117,11 +158,11 @@ pub async fn succeeded(
         )
         .bind(&order.id)
         .bind(at)
-        .bind(intent.id.as_str())
+        .bind(payment.intent_id)
         .bind(method)
         .execute(&mut **tx)
         .await?;
-        sqlx::query(
+        let enrolled = sqlx::query(
             "INSERT INTO enrollments (id, user_id, course_id, order_id, created_at) \
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (user_id, course_id) DO NOTHING",
         )
@@ -131,9 +172,24 @@ pub async fn succeeded(
         .bind(&order.id)
         .bind(at)
         .execute(&mut **tx)
-        .await?;
-        receipts::queue_course_receipt(tx, public_url, &order.id, now).await?;
+        .await?
+        .rows_affected()
+            == 1;
         metrics::counter!("payments_total", "outcome" => "succeeded").increment(1);
+        if !enrolled {
+            // The student has the course through another order already.
+            metrics::counter!("late_refunds_total").increment(1);
+            tracing::warn!(
+                order_id = order.id,
+                course_id,
+                "paid for a course the student already has: refunding"
+            );
+            return Ok(Some(Applied {
+                changed: true,
+                follow_up: FollowUp::Refund(order.id),
+            }));
+        }
+        receipts::queue_course_receipt(tx, public_url, &order.id, now).await?;
         tracing::info!(
             order_id = order.id,
             course_id,
@@ -143,9 +199,12 @@ pub async fn succeeded(
     }
     let seat = match (order.hold_active, &order.slot_id) {
         (true, _) => true,
-        // The hold lapsed before the money arrived: take a seat again if one is free.
+        // The hold lapsed before the money arrived: take a seat again if one
+        // is free — unless the student checked out again meanwhile and holds
+        // a seat on the slot through that order (one seat per student).
         (false, Some(slot_id)) => {
-            let retaken = seats::take(tx, slot_id, now).await?;
+            let retaken = !holds_another_seat(tx, &order, slot_id).await?
+                && seats::take(tx, slot_id, now).await?;
             if retaken {
                 metrics::counter!("holds_retaken_total").increment(1);
             }
@@ -161,7 +220,7 @@ pub async fn succeeded(
     .bind(&order.id)
     .bind(i64::from(seat))
     .bind(at)
-    .bind(intent.id.as_str())
+    .bind(payment.intent_id)
     .bind(method)
     .bind((!seat).then_some("late_payment"))
     .execute(&mut **tx)
@@ -175,13 +234,31 @@ pub async fn succeeded(
         metrics::counter!("late_refunds_total").increment(1);
         tracing::warn!(
             order_id = order.id,
-            "paid after its hold lapsed and the slot is full: refunding"
+            "paid after its hold lapsed, and the slot is full or the student holds another seat on it: refunding"
         );
         Ok(Some(Applied {
             changed: true,
             follow_up: FollowUp::Refund(order.id),
         }))
     }
+}
+
+/// Whether the student holds a seat on the slot through an order other than
+/// this one.
+async fn holds_another_seat(
+    tx: &mut Transaction<'_, Any>,
+    order: &OrderRow,
+    slot_id: &str,
+) -> Result<bool, sqlx::Error> {
+    let other: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM orders WHERE user_id = $1 AND slot_id = $2 AND hold_active = 1 AND id <> $3",
+    )
+    .bind(&order.user_id)
+    .bind(slot_id)
+    .bind(&order.id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(other.is_some())
 }
 
 /// `payment_intent.payment_failed`: keep Stripe's reason; the hold stays

@@ -1,6 +1,7 @@
 //! Refunds we owe. An order that is paid but holds no seat (a student or
-//! teacher cancelled, or the payment came too late for a full slot) is owed
-//! its money back. The refund is made outside any transaction, keyed by the
+//! teacher cancelled, or the payment came too late for a full slot or for a
+//! student who booked the slot again), or a course order that enrolled
+//! nobody (the student had the course already), is owed its money back. The refund is made outside any transaction, keyed by the
 //! order (a double click or a retried sweep refunds once); the order becomes
 //! `refunded` and the student gets a notice.
 
@@ -8,12 +9,17 @@ use sqlx::Row;
 
 use crate::backend::{mail::receipts, AppState};
 
+/// The one definition of "owed a refund", for the refund, the sweep and the
+/// reconciliation (on `orders` unaliased).
+pub const OWED: &str = "status = 'paid' AND hold_active = 0 AND (slot_id IS NOT NULL \
+     OR (course_id IS NOT NULL AND NOT EXISTS \
+     (SELECT 1 FROM enrollments e WHERE e.order_id = orders.id)))";
+
 /// Refunds one order if it is owed a refund; does nothing otherwise.
 pub async fn refund_owed(state: &AppState, order_id: &str) -> anyhow::Result<bool> {
-    let row = sqlx::query(
-        "SELECT amount_cents, stripe_payment_intent FROM orders \
-         WHERE id = $1 AND status = 'paid' AND hold_active = 0 AND slot_id IS NOT NULL",
-    )
+    let row = sqlx::query(&format!(
+        "SELECT amount_cents, stripe_payment_intent FROM orders WHERE id = $1 AND {OWED}"
+    ))
     .bind(order_id)
     .fetch_optional(state.db.pool())
     .await?;
@@ -33,10 +39,10 @@ pub async fn refund_owed(state: &AppState, order_id: &str) -> anyhow::Result<boo
         );
     }
     let mut tx = state.db.pool().begin().await?;
-    let done = sqlx::query(
+    let done = sqlx::query(&format!(
         "UPDATE orders SET status = 'refunded', refunded_cents = amount_cents, updated_at = $2 \
-         WHERE id = $1 AND status = 'paid' AND hold_active = 0",
-    )
+         WHERE id = $1 AND {OWED}"
+    ))
     .bind(order_id)
     .bind(state.clock.now())
     .execute(&mut *tx)
@@ -55,10 +61,9 @@ pub async fn refund_owed(state: &AppState, order_id: &str) -> anyhow::Result<boo
 /// Retries every refund still owed (Stripe was down, or the process stopped
 /// between the seat release and the refund).
 pub async fn sweep(state: &AppState) -> anyhow::Result<usize> {
-    let ids: Vec<String> = sqlx::query_scalar(
-        "SELECT id FROM orders WHERE status = 'paid' AND hold_active = 0 AND slot_id IS NOT NULL \
-         ORDER BY updated_at LIMIT 50",
-    )
+    let ids: Vec<String> = sqlx::query_scalar(&format!(
+        "SELECT id FROM orders WHERE {OWED} ORDER BY updated_at LIMIT 50"
+    ))
     .fetch_all(state.db.pool())
     .await?;
     let mut done = 0;

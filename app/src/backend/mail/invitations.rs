@@ -1,4 +1,5 @@
-//! iCalendar (RFC 5545) invitations for booking receipts.
+//! iCalendar (RFC 5545) invitations for booking receipts, built with the
+//! `icalendar` crate, which escapes TEXT values and folds content lines.
 //!
 //! Each invitation names exactly one attendee — the student it is sent to —
 //! so no calendar file ever shows who else booked (DESIGN §5, receipts).
@@ -6,85 +7,36 @@
 //! so calendar programs remove the event they imported from the invitation.
 
 use chrono::{DateTime, Utc};
+use icalendar::{Calendar, Component, EventLike, EventStatus, Property};
 
 const PRODID: &str = "-//Aveli//Bookings//EN";
-/// RFC 5545 §3.1: lines longer than 75 octets are folded.
-const MAX_LINE_OCTETS: usize = 75;
 
-/// The invitation (METHOD:REQUEST) for one booking, for its one attendee.
+/// One booking as an event for its one attendee.
 ///
 /// `uid` must be stable for the booking (e.g. `"{order_id}@aveli"`): the
 /// cancellation is matched to the invitation by it.
-#[allow(clippy::too_many_arguments)]
-pub fn invitation(
-    uid: &str,
-    title: &str,
-    description: &str,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-    organizer_name: &str,
-    url: &str,
-    attendee_email: &str,
-    attendee_name: &str,
-) -> String {
-    calendar(
-        &Event {
-            uid,
-            title,
-            description,
-            start,
-            end,
-            organizer_name,
-            url,
-            attendee_email,
-            attendee_name,
-        },
-        Method::Request,
-        Utc::now(),
-    )
+pub struct Invite<'a> {
+    pub uid: &'a str,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    pub organizer_name: &'a str,
+    pub url: &'a str,
+    pub attendee_email: &'a str,
+    pub attendee_name: &'a str,
+}
+
+/// The invitation (METHOD:REQUEST). `stamp` is DTSTAMP: when it was made,
+/// from the app's clock.
+pub fn invitation(invite: &Invite<'_>, stamp: DateTime<Utc>) -> String {
+    calendar(invite, Method::Request, stamp)
 }
 
 /// The cancellation (METHOD:CANCEL, STATUS:CANCELLED) of an invitation made
 /// by [`invitation`] with the same `uid`, for the same one attendee.
-#[allow(clippy::too_many_arguments)]
-pub fn cancellation(
-    uid: &str,
-    title: &str,
-    description: &str,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-    organizer_name: &str,
-    url: &str,
-    attendee_email: &str,
-    attendee_name: &str,
-) -> String {
-    calendar(
-        &Event {
-            uid,
-            title,
-            description,
-            start,
-            end,
-            organizer_name,
-            url,
-            attendee_email,
-            attendee_name,
-        },
-        Method::Cancel,
-        Utc::now(),
-    )
-}
-
-struct Event<'a> {
-    uid: &'a str,
-    title: &'a str,
-    description: &'a str,
-    start: DateTime<Utc>,
-    end: DateTime<Utc>,
-    organizer_name: &'a str,
-    url: &'a str,
-    attendee_email: &'a str,
-    attendee_name: &'a str,
+pub fn cancellation(invite: &Invite<'_>, stamp: DateTime<Utc>) -> String {
+    calendar(invite, Method::Cancel, stamp)
 }
 
 #[derive(Clone, Copy)]
@@ -93,84 +45,64 @@ enum Method {
     Cancel,
 }
 
-fn calendar(event: &Event<'_>, method: Method, stamp: DateTime<Utc>) -> String {
+fn calendar(invite: &Invite<'_>, method: Method, stamp: DateTime<Utc>) -> String {
     let (method_name, status, sequence) = match method {
-        Method::Request => ("REQUEST", "CONFIRMED", 0),
-        Method::Cancel => ("CANCEL", "CANCELLED", 1),
+        Method::Request => ("REQUEST", EventStatus::Confirmed, 0),
+        Method::Cancel => ("CANCEL", EventStatus::Cancelled, 1),
     };
     // The CAL-ADDRESS of the organizer is a URI (RFC 5545 §3.3.3): the
     // session's page. No teacher address is published, and the attendee is
     // asked for no reply (RSVP=FALSE), so none is needed.
-    let organizer = format!(
-        "ORGANIZER;CN={}:{}",
-        param_value(event.organizer_name),
-        uri(event.url)
-    );
-    let attendee = format!(
-        "ATTENDEE;CN={};ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;RSVP=FALSE:mailto:{}",
-        param_value(event.attendee_name),
-        uri(event.attendee_email)
-    );
-    let lines = [
-        "BEGIN:VCALENDAR".to_owned(),
-        format!("PRODID:{PRODID}"),
-        "VERSION:2.0".to_owned(),
-        "CALSCALE:GREGORIAN".to_owned(),
-        format!("METHOD:{method_name}"),
-        "BEGIN:VEVENT".to_owned(),
-        format!("UID:{}", escape_text(event.uid)),
-        format!("SEQUENCE:{sequence}"),
-        format!("DTSTAMP:{}", utc(stamp)),
-        format!("DTSTART:{}", utc(event.start)),
-        format!("DTEND:{}", utc(event.end)),
-        format!("SUMMARY:{}", escape_text(event.title)),
-        format!("DESCRIPTION:{}", escape_text(event.description)),
-        format!("URL:{}", uri(event.url)),
-        organizer,
-        attendee,
-        format!("STATUS:{status}"),
-        "TRANSP:OPAQUE".to_owned(),
-        "END:VEVENT".to_owned(),
-        "END:VCALENDAR".to_owned(),
-    ];
-    let mut out = String::new();
-    for line in &lines {
-        out.push_str(&fold(line));
-    }
-    out
+    let mut organizer = Property::new("ORGANIZER", uri(invite.url));
+    organizer.add_parameter("CN", &param_value(invite.organizer_name));
+    let mut attendee = Property::new("ATTENDEE", format!("mailto:{}", uri(invite.attendee_email)));
+    attendee
+        .add_parameter("CN", &param_value(invite.attendee_name))
+        .add_parameter("ROLE", "REQ-PARTICIPANT")
+        .add_parameter("PARTSTAT", "ACCEPTED")
+        .add_parameter("RSVP", "FALSE");
+
+    let event = icalendar::Event::new()
+        .uid(&text(invite.uid))
+        .sequence(sequence)
+        .timestamp(stamp)
+        .starts(invite.start)
+        .ends(invite.end)
+        .summary(&text(invite.title))
+        .description(&text(invite.description))
+        .url(&uri(invite.url))
+        .append_property(organizer)
+        .append_multi_property(attendee)
+        .status(status)
+        .add_property("TRANSP", "OPAQUE")
+        .done();
+
+    Calendar::empty()
+        .append_property(("PRODID", PRODID))
+        .append_property(("VERSION", "2.0"))
+        .append_property(("CALSCALE", "GREGORIAN"))
+        .append_property(("METHOD", method_name))
+        .push(event)
+        .done()
+        .to_string()
 }
 
-/// `YYYYMMDDTHHMMSSZ`: a UTC DATE-TIME (RFC 5545 §3.3.5, form #2).
-fn utc(at: DateTime<Utc>) -> String {
-    at.format("%Y%m%dT%H%M%SZ").to_string()
-}
-
-/// A TEXT value (RFC 5545 §3.3.11): backslash, semicolon, comma and newlines
-/// escaped; other control characters dropped.
-fn escape_text(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    let mut chars = value.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\r' => {
-                if chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                out.push_str("\\n");
-            }
-            '\n' => out.push_str("\\n"),
-            c if c.is_control() => {}
-            c => out.push(c),
-        }
-    }
-    out
+/// A TEXT value before the crate escapes it: CR LF and lone CR become LF
+/// (which the crate writes as `\n`), other control characters are dropped.
+/// The crate escapes `\ ; , LF` but passes CR and the other controls through,
+/// and a raw CR would end the content line.
+fn text(value: &str) -> String {
+    let normalized = value.replace("\r\n", "\n").replace('\r', "\n");
+    normalized
+        .chars()
+        .filter(|&c| c == '\n' || !c.is_control())
+        .collect()
 }
 
 /// A parameter value (RFC 5545 §3.2), always quoted: a quoted value may hold
-/// `:`, `;` and `,` but no DQUOTE and no control characters.
+/// `:`, `;` and `,` but no DQUOTE and no control characters. The crate quotes
+/// only values holding `:;,` and does not strip DQUOTE, so a name could end
+/// the parameter early; it leaves an already quoted value as it is.
 fn param_value(value: &str) -> String {
     let inner: String = value
         .chars()
@@ -188,24 +120,6 @@ fn uri(value: &str) -> String {
         .collect()
 }
 
-/// One content line folded at 75 octets (never inside a UTF-8 character),
-/// continuation lines starting with a space, each line ending in CRLF.
-fn fold(line: &str) -> String {
-    let mut out = String::with_capacity(line.len() + line.len() / 60 * 3 + 2);
-    let mut octets = 0;
-    for c in line.chars() {
-        let len = c.len_utf8();
-        if octets + len > MAX_LINE_OCTETS {
-            out.push_str("\r\n ");
-            octets = 1;
-        }
-        out.push(c);
-        octets += len;
-    }
-    out.push_str("\r\n");
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,18 +131,38 @@ mod tests {
             .unwrap_or_default()
     }
 
-    fn sample(title: &str, description: &str) -> String {
-        invitation(
-            "0193-abc@aveli",
+    fn stamp() -> DateTime<Utc> {
+        at(9)
+    }
+
+    fn invite<'a>(title: &'a str, description: &'a str) -> Invite<'a> {
+        Invite {
+            uid: "0193-abc@aveli",
             title,
             description,
-            at(16),
-            at(17),
-            "Maja Lärare",
-            "https://aveli.example/sessions/1",
-            "student@example.com",
-            "Stina Student",
-        )
+            start: at(16),
+            end: at(17),
+            organizer_name: "Maja Lärare",
+            url: "https://aveli.example/sessions/1",
+            attendee_email: "student@example.com",
+            attendee_name: "Stina Student",
+        }
+    }
+
+    fn sample(title: &str, description: &str) -> String {
+        invitation(&invite(title, description), stamp())
+    }
+
+    /// A TEXT value as the invitation writes it: our normalising, then the
+    /// crate's escaping, on one unfolded content line.
+    fn escape_text(value: &str) -> String {
+        let line: String = Property::new("SUMMARY", text(value))
+            .try_into()
+            .unwrap_or_default();
+        line.replace("\r\n ", "")
+            .trim_end_matches("\r\n")
+            .trim_start_matches("SUMMARY:")
+            .to_owned()
     }
 
     /// The content lines, unfolded.
@@ -312,15 +246,18 @@ mod tests {
     #[test]
     fn cancellation_keeps_the_uid() {
         let ics = cancellation(
-            "0193-abc@aveli",
-            "Yoga",
-            "",
-            at(16),
-            at(17),
-            "Maja",
-            "https://aveli.example/s/1",
-            "student@example.com",
-            "Stina",
+            &Invite {
+                uid: "0193-abc@aveli",
+                title: "Yoga",
+                description: "",
+                start: at(16),
+                end: at(17),
+                organizer_name: "Maja",
+                url: "https://aveli.example/s/1",
+                attendee_email: "student@example.com",
+                attendee_name: "Stina",
+            },
+            stamp(),
         );
         let lines = unfolded(&ics);
         for expected in [
@@ -340,15 +277,18 @@ mod tests {
     #[test]
     fn parameter_values_cannot_break_out() {
         let ics = invitation(
-            "u",
-            "t",
-            "d",
-            at(16),
-            at(17),
-            "Evil\":mailto:x@y;\r\nATTENDEE:mailto:other@example.com",
-            "https://a.example/\r\nATTENDEE:mailto:z@example.com",
-            "student@example.com",
-            "S\"",
+            &Invite {
+                uid: "u",
+                title: "t",
+                description: "d",
+                start: at(16),
+                end: at(17),
+                organizer_name: "Evil\":mailto:x@y;\r\nATTENDEE:mailto:other@example.com",
+                url: "https://a.example/\r\nATTENDEE:mailto:z@example.com",
+                attendee_email: "student@example.com",
+                attendee_name: "S\"",
+            },
+            stamp(),
         );
         let lines = unfolded(&ics);
         assert_eq!(
@@ -356,5 +296,52 @@ mod tests {
             1
         );
         assert!(!lines.iter().any(|l| l.contains("\"\"")));
+    }
+
+    /// The crate's own parser reads back what was written: the same UID,
+    /// times, texts and the one attendee.
+    #[test]
+    fn round_trip_through_the_parser() {
+        let title = "Yoga; lugn, och\nro – ".repeat(6);
+        let ics = invitation(&invite(&title, "Ta med\\matta"), stamp());
+        let parsed: Calendar = match ics.parse() {
+            Ok(c) => c,
+            Err(e) => panic!("unparsable: {e}\n{ics}"),
+        };
+        assert_eq!(parsed.property_value("METHOD"), Some("REQUEST"));
+        let events: Vec<_> = parsed.events().collect();
+        assert_eq!(events.len(), 1);
+        let event = events[0];
+        assert_eq!(event.get_uid(), Some("0193-abc@aveli"));
+        assert_eq!(event.get_summary(), Some(title.as_str()));
+        assert_eq!(event.get_description(), Some("Ta med\\matta"));
+        assert_eq!(event.get_sequence(), Some(0));
+        assert_eq!(event.get_status(), Some(EventStatus::Confirmed));
+        assert_eq!(event.get_timestamp(), Some(stamp()));
+        assert_eq!(event.get_start(), Some(at(16).into()));
+        assert_eq!(event.get_end(), Some(at(17).into()));
+        assert_eq!(event.get_url(), Some("https://aveli.example/sessions/1"));
+        let attendees = event.get_attendees();
+        assert_eq!(attendees.len(), 1);
+
+        let cancel = cancellation(&invite(&title, ""), stamp());
+        let parsed: Calendar = match cancel.parse() {
+            Ok(c) => c,
+            Err(e) => panic!("unparsable: {e}\n{cancel}"),
+        };
+        assert_eq!(parsed.property_value("METHOD"), Some("CANCEL"));
+        let event = parsed.events().next();
+        assert_eq!(event.and_then(|e| e.get_uid()), Some("0193-abc@aveli"));
+        assert_eq!(event.and_then(|e| e.get_sequence()), Some(1));
+        assert_eq!(
+            event.and_then(|e| e.get_status()),
+            Some(EventStatus::Cancelled)
+        );
+    }
+
+    #[test]
+    fn the_stamp_is_the_given_time() {
+        let lines = unfolded(&sample("Yoga", "Kväll"));
+        assert!(lines.contains(&"DTSTAMP:20251202T090000Z".to_owned()));
     }
 }

@@ -293,15 +293,18 @@ mod tests {
         let end = start + chrono::Duration::minutes(75);
         let url = "https://aveli.example/orders/o1";
         let invitation = invitations::invitation(
-            "o1@aveli",
-            "Yoga, lugnt",
-            "Ta med matta",
-            start,
-            end,
-            "Maja",
-            url,
-            "stina@example.com",
-            "Stina",
+            &invitations::Invite {
+                uid: "o1@aveli",
+                title: "Yoga, lugnt",
+                description: "Ta med matta",
+                start,
+                end,
+                organizer_name: "Maja",
+                url,
+                attendee_email: "stina@example.com",
+                attendee_name: "Stina",
+            },
+            start - chrono::Duration::days(1),
         );
         let email = emails::booking_receipt(
             crate::model::Locale::Sv,

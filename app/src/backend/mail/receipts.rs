@@ -72,16 +72,20 @@ pub async fn queue_booking_receipt(
         return Ok(());
     };
     let receipt_url = format!("{public_url}/orders/{order_id}");
+    let uid = format!("{order_id}@aveli");
     let invitation = invitations::invitation(
-        &format!("{order_id}@aveli"),
-        &o.title,
-        &o.description,
-        o.start,
-        o.end,
-        &o.teacher_name,
-        &receipt_url,
-        &o.email,
-        &o.name,
+        &invitations::Invite {
+            uid: &uid,
+            title: &o.title,
+            description: &o.description,
+            start: o.start,
+            end: o.end,
+            organizer_name: &o.teacher_name,
+            url: &receipt_url,
+            attendee_email: &o.email,
+            attendee_name: &o.name,
+        },
+        DateTime::from_timestamp(now, 0).unwrap_or_default(),
     );
     let email = emails::booking_receipt(
         o.locale,

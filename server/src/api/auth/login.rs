@@ -28,6 +28,7 @@ pub struct LoginRequest {
         (status = 200, description = "Logged in", body = SessionResponse),
         (status = 401, description = "Wrong email or password", body = ErrorBody),
         (status = 429, description = "Too many failed logins; see Retry-After", body = ErrorBody),
+        (status = 422, description = "Malformed JSON, no JSON Content-Type, or control characters", body = ErrorBody),
     )
 )]
 pub async fn login(

@@ -1,6 +1,6 @@
 //! `GET /api/v1/bookings/{id}/ics`
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
@@ -9,6 +9,7 @@ use app::model::order::OrderStatus;
 
 use crate::api::caller::Caller;
 use crate::api::error::{ApiError, ErrorBody};
+use crate::api::id::IdPath;
 
 /// Your booking as a calendar invitation, for you alone (no other attendee).
 #[utoipa::path(
@@ -20,12 +21,13 @@ use crate::api::error::{ApiError, ErrorBody};
         (status = 200, description = "text/calendar", content_type = "text/calendar"),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 404, description = "No such booking of yours", body = ErrorBody),
+        (status = 422, description = "The id or body holds control characters, or the body is malformed", body = ErrorBody),
     )
 )]
 pub async fn download(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
 ) -> Result<Response, ApiError> {
     let ctx = caller.ctx;
     let order = orders::get(&state, &ctx, &id)
@@ -38,30 +40,22 @@ pub async fn download(
         return Err(orders::OrderError::NotFound.to_app_error(ctx.locale).into());
     };
     let url = format!("{}/orders/{}", state.settings.public_url, order.id);
+    let uid = format!("{}@aveli", order.id);
+    let invite = invitations::Invite {
+        uid: &uid,
+        title: &order.session_title,
+        description: "",
+        start,
+        end,
+        organizer_name: &order.teacher_name,
+        url: &url,
+        attendee_email: &attendee.email,
+        attendee_name: &attendee.display_name,
+    };
     let body = if order.status == OrderStatus::Paid {
-        invitations::invitation(
-            &format!("{}@aveli", order.id),
-            &order.session_title,
-            "",
-            start,
-            end,
-            &order.teacher_name,
-            &url,
-            &attendee.email,
-            &attendee.display_name,
-        )
+        invitations::invitation(&invite, state.clock.now_utc())
     } else {
-        invitations::cancellation(
-            &format!("{}@aveli", order.id),
-            &order.session_title,
-            "",
-            start,
-            end,
-            &order.teacher_name,
-            &url,
-            &attendee.email,
-            &attendee.display_name,
-        )
+        invitations::cancellation(&invite, state.clock.now_utc())
     };
     Ok((
         [

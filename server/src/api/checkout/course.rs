@@ -31,6 +31,7 @@ pub struct CourseCheckoutRequest {
         (status = 404, description = "No such course, or it is not published", body = ErrorBody),
         (status = 409, description = "Already enrolled (conflict), or the teacher cannot take payments (payments_not_enabled)", body = ErrorBody),
         (status = 503, description = "Stripe is unavailable (the order was cancelled)", body = ErrorBody),
+        (status = 422, description = "Malformed JSON, no JSON Content-Type, or control characters", body = ErrorBody),
     )
 )]
 pub async fn start(

@@ -31,6 +31,7 @@ pub struct CheckoutRequest {
         (status = 404, description = "No such slot, or the session is not published", body = ErrorBody),
         (status = 409, description = "Full, started or cancelled; or the teacher cannot take payments", body = ErrorBody),
         (status = 503, description = "Stripe is unavailable (the seat was released)", body = ErrorBody),
+        (status = 422, description = "Malformed JSON, no JSON Content-Type, or control characters", body = ErrorBody),
     )
 )]
 pub async fn start(

@@ -1,6 +1,6 @@
 //! `GET /api/v1/courses/{id}`
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 
 use app::backend::{catalog::courses, AppState};
@@ -8,6 +8,7 @@ use app::model::course::Course;
 
 use crate::api::caller::Caller;
 use crate::api::error::{ApiError, ErrorBody};
+use crate::api::id::IdPath;
 
 /// One published course (or your own draft). Lesson titles are public; the
 /// lesson links are given only to its teacher and its enrolled students.
@@ -19,12 +20,13 @@ use crate::api::error::{ApiError, ErrorBody};
     responses(
         (status = 200, description = "The course", body = Course),
         (status = 404, description = "No such published course", body = ErrorBody),
+        (status = 422, description = "The id or body holds control characters, or the body is malformed", body = ErrorBody),
     )
 )]
 pub async fn get_course(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
 ) -> Result<Json<Course>, ApiError> {
     let ctx = caller.ctx;
     courses::get(&state, &ctx, &id)

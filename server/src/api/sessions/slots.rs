@@ -1,6 +1,6 @@
 //! `GET /api/v1/sessions/{id}/slots`
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 
 use app::backend::{catalog::slots, AppState};
@@ -8,6 +8,7 @@ use app::model::session::Slot;
 
 use crate::api::caller::Caller;
 use crate::api::error::{ApiError, ErrorBody};
+use crate::api::id::IdPath;
 
 /// The slots of a published session (or your own draft), with seats left
 /// and availability.
@@ -19,12 +20,13 @@ use crate::api::error::{ApiError, ErrorBody};
     responses(
         (status = 200, description = "Slots in time order", body = Vec<Slot>),
         (status = 404, description = "No such published session", body = ErrorBody),
+        (status = 422, description = "The id or body holds control characters, or the body is malformed", body = ErrorBody),
     )
 )]
 pub async fn list_slots(
     State(state): State<AppState>,
     caller: Caller,
-    Path(session_id): Path<String>,
+    IdPath(session_id): IdPath,
 ) -> Result<Json<Vec<Slot>>, ApiError> {
     let ctx = caller.ctx;
     slots::list(&state, &ctx, &session_id)

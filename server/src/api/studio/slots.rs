@@ -1,7 +1,7 @@
 //! `POST /api/v1/studio/sessions/{id}/slots`, `PATCH /api/v1/studio/slots/{id}`,
 //! `DELETE /api/v1/studio/slots/{id}`
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::{DateTime, Utc};
@@ -13,6 +13,7 @@ use app::model::session::Slot;
 
 use crate::api::caller::Caller;
 use crate::api::error::{ApiError, ErrorBody};
+use crate::api::id::IdPath;
 use crate::api::json::ApiJson;
 
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
@@ -42,7 +43,7 @@ pub struct NewSlot {
 pub async fn add_slot(
     State(state): State<AppState>,
     caller: Caller,
-    Path(session_id): Path<String>,
+    IdPath(session_id): IdPath,
     ApiJson(body): ApiJson<NewSlot>,
 ) -> Result<(StatusCode, Json<Slot>), ApiError> {
     let ctx = caller.ctx;
@@ -71,12 +72,13 @@ pub async fn add_slot(
         (status = 403, description = "Not your slot", body = ErrorBody),
         (status = 409, description = "Overlaps another of your slots", body = ErrorBody),
         (status = 422, description = "Times or seats break a rule", body = ErrorBody),
+        (status = 404, description = "No such id", body = ErrorBody),
     )
 )]
 pub async fn update_slot(
     State(state): State<AppState>,
     caller: Caller,
-    Path(slot_id): Path<String>,
+    IdPath(slot_id): IdPath,
     ApiJson(patch): ApiJson<SlotPatch>,
 ) -> Result<Json<Slot>, ApiError> {
     let ctx = caller.ctx;
@@ -96,12 +98,14 @@ pub async fn update_slot(
         (status = 204, description = "Deleted"),
         (status = 403, description = "Not your slot", body = ErrorBody),
         (status = 409, description = "The slot has bookings", body = ErrorBody),
+        (status = 404, description = "No such id", body = ErrorBody),
+        (status = 422, description = "The id or body holds control characters, or the body is malformed", body = ErrorBody),
     )
 )]
 pub async fn delete_slot(
     State(state): State<AppState>,
     caller: Caller,
-    Path(slot_id): Path<String>,
+    IdPath(slot_id): IdPath,
 ) -> Result<StatusCode, ApiError> {
     let ctx = caller.ctx;
     slots::delete(&state, &ctx, &slot_id)
@@ -121,12 +125,13 @@ pub async fn delete_slot(
         (status = 200, description = "How many bookings were refunded", body = CancelledSlot),
         (status = 403, description = "Not your slot", body = ErrorBody),
         (status = 404, description = "No such slot", body = ErrorBody),
+        (status = 422, description = "The id or body holds control characters, or the body is malformed", body = ErrorBody),
     )
 )]
 pub async fn cancel_slot(
     State(state): State<AppState>,
     caller: Caller,
-    Path(id): Path<String>,
+    IdPath(id): IdPath,
 ) -> Result<Json<CancelledSlot>, ApiError> {
     let ctx = caller.ctx;
     app::backend::booking::orders::cancel_slot(&state, &ctx, &id)
