@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/end2end/node_modules/.bin:$(PATH)
 # Where cargo-leptos puts the site; the server reads these when started by hand.
 SITE_ENV := LEPTOS_OUTPUT_NAME=aveli LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true
 
-.PHONY: run test tools build fmt-check clippy test-rust e2e seed-demo wasm-size bench
+.PHONY: run test tools build fmt-check clippy test-rust e2e fuzz fuzz-short chaos seed-demo wasm-size bench
 
 ## make run: install what is missing, build, seed the demo, serve on :3000.
 run: build
@@ -18,9 +18,10 @@ run: build
 	$(SITE_ENV) $(SERVER) seed-demo
 	$(SITE_ENV) exec $(SERVER) serve
 
-## make test: everything — format, clippy, Rust tests on SQLite and PostgreSQL, Playwright.
-test: tools fmt-check clippy test-rust e2e
-	@echo "All suites passed: fmt, clippy, unit + integration (SQLite and PostgreSQL), Playwright."
+## make test: everything — format, clippy, Rust tests on SQLite and PostgreSQL (the
+## chaos suite with a small load among them), Playwright, and the API fuzzer.
+test: tools fmt-check clippy test-rust e2e fuzz-short
+	@echo "All suites passed: fmt, clippy, unit + integration + chaos (SQLite and PostgreSQL), Playwright, fuzz."
 
 tools:
 	scripts/install-tools.sh
@@ -43,6 +44,21 @@ test-rust:
 e2e: build
 	scripts/ensure-chromium.sh
 	cd end2end && npx playwright test
+
+# schemathesis against the OpenAPI document, on SQLite and PostgreSQL, as the demo
+# student and teacher: FUZZ_SECONDS per run, four runs (see scripts/fuzz.sh).
+fuzz: build
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-90} scripts/with-postgres.sh scripts/fuzz.sh
+
+# The same inside `make test`, with a shorter budget to keep CI under 45 minutes.
+fuzz-short: build
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-30} scripts/with-postgres.sh scripts/fuzz.sh
+
+# The chaos suite at full load (`make test` runs it with 60 students and 6 seats):
+# two instances, one simulator, 300 students for 20 seats, faults and kill -9.
+chaos:
+	scripts/with-postgres.sh env CHAOS_STUDENTS=300 CHAOS_SEATS=20 CHAOS_SPREAD_SECS=20 \
+	  cargo test -p app -p stripe-sim -p server --test chaos -- --nocapture
 
 # Release WASM size, raw / gzip / brotli (the numbers in the closing notes).
 wasm-size:

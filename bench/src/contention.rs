@@ -95,6 +95,7 @@ async fn measure(base: &str, db: &Db) -> anyhow::Result<()> {
                 currency: "SEK".into(),
                 visibility: Visibility::Published,
                 recording_url: None,
+                room_url: None,
             })
             .send()
             .await?,
@@ -335,6 +336,7 @@ async fn add_slot(
         start_at: Some(start),
         end_at: Some(start + chrono::Duration::minutes(60)),
         seats_total: seats,
+        room_url: None,
     };
     let response = client
         .post(format!("{base}/api/v1/studio/sessions/{session_id}/slots"))

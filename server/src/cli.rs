@@ -1,6 +1,7 @@
 //! The command-line face of the server binary:
 //! `server [serve]`, `server migrate`, `server seed-demo`,
-//! `server admin grant|revoke EMAIL`, `server stripe-setup`.
+//! `server admin grant|revoke EMAIL`, `server stripe-setup`,
+//! `server stripe-sim [options]`.
 
 use anyhow::{bail, Context};
 
@@ -10,7 +11,7 @@ use crate::config::Config;
 use crate::startup::Application;
 use crate::telemetry;
 
-pub const USAGE: &str = "usage: server [serve | migrate | seed-demo | admin grant EMAIL | admin revoke EMAIL | stripe-setup]";
+pub const USAGE: &str = "usage: server [serve | migrate | seed-demo | admin grant EMAIL | admin revoke EMAIL | stripe-setup | stripe-sim [options]]";
 
 pub async fn run(args: &[String]) -> anyhow::Result<()> {
     let config = Config::from_env()?;
@@ -25,6 +26,10 @@ pub async fn run(args: &[String]) -> anyhow::Result<()> {
         }
         ["seed-demo"] => seed_demo(&config).await,
         ["stripe-setup"] => stripe_setup(&config).await,
+        ["stripe-sim", options @ ..] => {
+            let args = crate::stripe_sim_process::parse(options)?;
+            crate::stripe_sim_process::serve(&config, args).await
+        }
         ["admin", action @ ("grant" | "revoke"), email] => {
             let db = migrated_db(&config).await?;
             users::set_admin(&db, email, *action == "grant", Clock::system().now())
@@ -113,6 +118,12 @@ async fn seed_demo(config: &Config) -> anyhow::Result<()> {
             "  Payments are simulated: pay with card 4242 4242 4242 4242 (any future date, any CVC)."
         );
     }
+    println!(
+        "  \"{}\" starts within the hour: as the student, press \"Gå med\" on /home once it opens;\n  \
+         without SMTP_URL, emails (receipts, reminders) are .eml files in {}.",
+        demo::LIVE_SOON_TITLE,
+        config.data_dir.join("outbox").display()
+    );
     println!();
     Ok(())
 }

@@ -5,6 +5,7 @@
 
 use std::net::SocketAddr;
 
+use app::backend::booking::reconcile;
 use secrecy::SecretString;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +39,16 @@ pub struct Config {
     pub hold_minutes: i64,
     /// Free days before a new member's first charge; 0 = no trial.
     pub membership_trial_days: u32,
+    /// How often the reconciliation runs, and how old an order must be for it.
+    pub reconcile_every_secs: u64,
+    pub reconcile_grace_secs: i64,
+    /// `LINK_SECRET`: signs join links. Required in production, where every
+    /// instance must share it; elsewhere generated into the data directory.
+    pub link_secret: Option<SecretString>,
+    /// How long before the start a join link opens.
+    pub join_opens_minutes: i64,
+    /// How many hours before a slot's start its reminders go out.
+    pub reminder_hours: Vec<u32>,
     /// Files the server keeps: the simulator's webhook secret, emails written
     /// as `.eml` files.
     pub data_dir: std::path::PathBuf,
@@ -66,6 +77,9 @@ pub struct StripeConfig {
     /// Another API base (e.g. a local mock); `None` means api.stripe.com, or the
     /// built-in simulator when payments are simulated.
     pub api_base: Option<String>,
+    /// Simulated payments through a `server stripe-sim` process at this
+    /// origin (shared by several instances) instead of the built-in one.
+    pub sim_url: Option<String>,
     pub membership_price_id: Option<String>,
     pub statement_descriptor_suffix: String,
 }
@@ -183,6 +197,7 @@ impl Config {
             connect_webhook_secret: var("STRIPE_CONNECT_WEBHOOK_SECRET").map(SecretString::from),
             connect_client_id: var("STRIPE_CONNECT_CLIENT_ID"),
             api_base: var("STRIPE_API_BASE"),
+            sim_url: var("STRIPE_SIM_URL"),
             membership_price_id: var("STRIPE_MEMBERSHIP_PRICE_ID"),
             statement_descriptor_suffix: var("STRIPE_STATEMENT_DESCRIPTOR_SUFFIX")
                 .unwrap_or_else(|| "AVELI.APP".into()),
@@ -191,6 +206,12 @@ impl Config {
             return Err(invalid(
                 "STRIPE_STATEMENT_DESCRIPTOR_SUFFIX",
                 "at most 22 characters",
+            ));
+        }
+        if stripe.sim_url.is_some() && stripe.secret_key.is_some() {
+            return Err(invalid(
+                "STRIPE_SIM_URL",
+                "only with simulated payments (no STRIPE_SECRET_KEY)",
             ));
         }
         if stripe.secret_key.is_some() {
@@ -249,6 +270,37 @@ impl Config {
                 0,
                 0..=90,
             )?,
+            reconcile_every_secs: parse_num(
+                "RECONCILE_EVERY_SECONDS",
+                var("RECONCILE_EVERY_SECONDS"),
+                reconcile::RECONCILE_EVERY.as_secs(),
+                1..=86_400,
+            )?,
+            reconcile_grace_secs: parse_num(
+                "RECONCILE_GRACE_SECONDS",
+                var("RECONCILE_GRACE_SECONDS"),
+                reconcile::GRACE_SECS,
+                1..=86_400,
+            )?,
+            link_secret: match var("LINK_SECRET") {
+                Some(secret) if secret.len() < 32 => {
+                    return Err(invalid("LINK_SECRET", "at least 32 characters"))
+                }
+                None if app_env == AppEnv::Production => {
+                    return Err(invalid(
+                        "LINK_SECRET",
+                        "a secret of at least 32 characters, required in production",
+                    ))
+                }
+                secret => secret.map(SecretString::from),
+            },
+            join_opens_minutes: parse_num(
+                "JOIN_OPENS_MINUTES",
+                var("JOIN_OPENS_MINUTES"),
+                15,
+                0..=1_440,
+            )?,
+            reminder_hours: parse_hours("REMINDER_HOURS", var("REMINDER_HOURS"))?,
             data_dir: var("DATA_DIR").unwrap_or_else(|| "data".into()).into(),
         })
     }
@@ -257,6 +309,31 @@ impl Config {
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
     }
+}
+
+/// `24,1`: distinct whole hours from 1 to 720, largest first; `none` for no
+/// reminders at all.
+fn parse_hours(var: &'static str, value: Option<String>) -> Result<Vec<u32>, ConfigError> {
+    let Some(value) = value else {
+        return Ok(vec![24, 1]);
+    };
+    if value.eq_ignore_ascii_case("none") {
+        return Ok(Vec::new());
+    }
+    let mut hours = Vec::new();
+    for part in value.split(',') {
+        match part.trim().parse::<u32>() {
+            Ok(h) if (1..=720).contains(&h) && !hours.contains(&h) => hours.push(h),
+            _ => {
+                return Err(invalid(
+                    var,
+                    "distinct whole hours from 1 to 720, like 24,1 (or none)",
+                ))
+            }
+        }
+    }
+    hours.sort_unstable_by(|a, b| b.cmp(a));
+    Ok(hours)
 }
 
 fn parse_bool(
@@ -376,6 +453,21 @@ mod tests {
                 "yes",
                 "LEPTOS_HASH_FILES: expected true or false",
             ),
+            (
+                "LINK_SECRET",
+                "short",
+                "LINK_SECRET: expected at least 32 characters",
+            ),
+            (
+                "REMINDER_HOURS",
+                "24,0",
+                "REMINDER_HOURS: expected distinct whole hours from 1 to 720, like 24,1 (or none)",
+            ),
+            (
+                "JOIN_OPENS_MINUTES",
+                "-1",
+                "JOIN_OPENS_MINUTES: expected a whole number from 0 to 1440",
+            ),
         ];
         for (var, value, message) in cases {
             let err = config(&[(var, value)]).expect_err(var);
@@ -399,6 +491,16 @@ mod tests {
             ("STRIPE_SECRET_KEY", "sk_live_x"),
             ("STRIPE_PUBLISHABLE_KEY", "pk_live_x"),
             ("STRIPE_WEBHOOK_SECRET", "whsec_x"),
+        ])
+        .expect_err("no link secret");
+        assert_eq!(ok.var, "LINK_SECRET");
+        let ok = config(&[
+            ("APP_ENV", "production"),
+            ("PUBLIC_URL", "https://aveli.app"),
+            ("STRIPE_SECRET_KEY", "sk_live_x"),
+            ("STRIPE_PUBLISHABLE_KEY", "pk_live_x"),
+            ("STRIPE_WEBHOOK_SECRET", "whsec_x"),
+            ("LINK_SECRET", "0123456789abcdef0123456789abcdef"),
         ])
         .expect("complete production config");
         assert!(!ok.stripe.simulated());

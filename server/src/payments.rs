@@ -71,45 +71,93 @@ pub fn build(
             } else {
                 addr
             };
-            let platform = match &stripe.webhook_secret {
-                Some(secret) => secret.clone(),
-                None => simulator_secret(&config.data_dir)?,
-            };
-            let connect = stripe
-                .connect_webhook_secret
-                .clone()
-                .unwrap_or_else(|| platform.clone());
-            let simulator = stripe_sim::Simulator::new(stripe_sim::SimConfig {
-                public_base: format!("{public_url}{SIM_MOUNT}"),
-                secret_key: SIM_SECRET_KEY.into(),
-                publishable_key: SIM_PUBLISHABLE_KEY.into(),
-                webhook_url: Some(format!("http://{loopback}/webhooks/stripe")),
-                webhook_secret: platform.expose_secret().to_owned(),
-                connect_webhook_secret: connect.expose_secret().to_owned(),
-                webhook_retry_base: Duration::from_millis(500),
-                clock: stripe_sim::SimClock::shared(clock.offset_handle()),
-            });
+            let webhook_secrets = simulator_secrets(config)?;
+            if let Some(url) = &stripe.sim_url {
+                // `server stripe-sim`, another process that every instance shares.
+                let base = format!("{}{SIM_MOUNT}", url.trim_end_matches('/'));
+                return Ok(Payments {
+                    gateway: simulator_gateway(config, format!("{base}/"))?,
+                    webhook_secrets,
+                    stripe_js_url: format!("{base}/v3.js"),
+                    simulator: None,
+                });
+            }
+            let simulator = stripe_sim::Simulator::new(simulator_config(
+                format!("{public_url}{SIM_MOUNT}"),
+                Some(format!("http://{loopback}/webhooks/stripe")),
+                &webhook_secrets,
+                // Quick retries: the tests count on a given-up event taking 7.5 s.
+                (Duration::from_millis(500), 5),
+                stripe_sim::SimClock::shared(clock.offset_handle()),
+            ));
             let api_base = stripe
                 .api_base
                 .clone()
                 .unwrap_or_else(|| format!("http://{loopback}{SIM_MOUNT}/"));
-            let mut gateway_config = GatewayConfig::new(
-                SecretString::from(SIM_SECRET_KEY),
-                SIM_PUBLISHABLE_KEY.into(),
-                Some(api_base),
-            );
-            gateway_config.statement_descriptor_suffix = stripe.statement_descriptor_suffix.clone();
             Ok(Payments {
-                gateway: StripeGateway::new(gateway_config)?,
-                webhook_secrets: WebhookSecrets {
-                    platform,
-                    connect: Some(connect),
-                },
+                gateway: simulator_gateway(config, api_base)?,
+                webhook_secrets,
                 stripe_js_url: format!("{SIM_MOUNT}/v3.js"),
                 simulator: Some(simulator),
             })
         }
     }
+}
+
+/// The gateway to a simulator at `api_base`, with the keys it accepts.
+fn simulator_gateway(config: &Config, api_base: String) -> anyhow::Result<StripeGateway> {
+    let mut gateway_config = GatewayConfig::new(
+        SecretString::from(SIM_SECRET_KEY),
+        SIM_PUBLISHABLE_KEY.into(),
+        Some(api_base),
+    );
+    gateway_config.statement_descriptor_suffix = config.stripe.statement_descriptor_suffix.clone();
+    Ok(StripeGateway::new(gateway_config)?)
+}
+
+/// A simulator's configuration: mounted at `public_base`, delivering
+/// webhooks to `webhook_url`, retried `(first delay, attempts)`.
+pub fn simulator_config(
+    public_base: String,
+    webhook_url: Option<String>,
+    secrets: &WebhookSecrets,
+    (retry_base, attempts): (Duration, u32),
+    clock: stripe_sim::SimClock,
+) -> stripe_sim::SimConfig {
+    let platform = secrets.platform.expose_secret().to_owned();
+    stripe_sim::SimConfig {
+        public_base,
+        secret_key: SIM_SECRET_KEY.into(),
+        publishable_key: SIM_PUBLISHABLE_KEY.into(),
+        webhook_url,
+        connect_webhook_secret: secrets
+            .connect
+            .as_ref()
+            .map_or_else(|| platform.clone(), |s| s.expose_secret().to_owned()),
+        webhook_secret: platform,
+        webhook_retry_base: retry_base,
+        webhook_attempts: attempts,
+        clock,
+    }
+}
+
+/// The simulator's webhook secrets: `STRIPE_WEBHOOK_SECRET` (and the Connect
+/// one) when set, else the one generated into the data directory, which the
+/// app and a `server stripe-sim` started from the same folder share.
+pub fn simulator_secrets(config: &Config) -> anyhow::Result<WebhookSecrets> {
+    let platform = match &config.stripe.webhook_secret {
+        Some(secret) => secret.clone(),
+        None => simulator_secret(&config.data_dir)?,
+    };
+    let connect = config
+        .stripe
+        .connect_webhook_secret
+        .clone()
+        .unwrap_or_else(|| platform.clone());
+    Ok(WebhookSecrets {
+        platform,
+        connect: Some(connect),
+    })
 }
 
 /// The simulator's signing secret: generated once and kept in the data

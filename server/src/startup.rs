@@ -26,15 +26,18 @@ use tower_http::trace::TraceLayer;
 use app::backend::mail::mailer::Mailer;
 use app::backend::state::Settings;
 use app::backend::{
-    accounts::auth_session, booking::holds, booking::reconcile, mail::outbox, payments::connect,
-    AppState, Clock, Db,
+    accounts::auth_session, attendance::join, attendance::reminders, booking::holds,
+    booking::reconcile, mail::outbox, payments::connect, webhooks::inbox, AppState, Clock, Db,
 };
 use app::{shell, App};
 use secrecy::ExposeSecret;
 
 use crate::config::{AppEnv, Config};
 use crate::origin::AllowedOrigin;
-use crate::{api, health, metrics, origin, payments, studio_connect, test_clock, webhooks};
+use crate::{
+    api, attend, health, metrics, origin, payments, server_fn_input, studio_connect, test_clock,
+    webhooks,
+};
 
 /// The router's state: what Leptos needs and what our handlers need.
 #[derive(Clone)]
@@ -53,6 +56,31 @@ impl FromRef<ServerState> for AppState {
     fn from_ref(state: &ServerState) -> Self {
         state.app.clone()
     }
+}
+
+/// `LINK_SECRET`, or (outside production, where the config requires it) a
+/// secret generated once into the data directory, so that links survive
+/// restarts and instances started from one folder agree.
+fn link_secret(config: &Config) -> anyhow::Result<secrecy::SecretString> {
+    use rand::distributions::{Alphanumeric, DistString};
+    if let Some(secret) = &config.link_secret {
+        return Ok(secret.clone());
+    }
+    let path = config.data_dir.join("link-secret");
+    if let Ok(secret) = std::fs::read_to_string(&path) {
+        if secret.trim().len() >= 32 {
+            return Ok(secret.trim().to_owned().into());
+        }
+    }
+    let secret = Alphanumeric.sample_string(&mut rand::thread_rng(), 48);
+    std::fs::create_dir_all(&config.data_dir).with_context(|| {
+        format!(
+            "cannot create the data directory {}",
+            config.data_dir.display()
+        )
+    })?;
+    std::fs::write(&path, &secret).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(secret.into())
 }
 
 /// A bound, not yet serving, application.
@@ -97,8 +125,16 @@ impl Application {
                 statement_descriptor_suffix: config.stripe.statement_descriptor_suffix.clone(),
                 membership_price_id: config.stripe.membership_price_id.clone(),
                 membership_trial_days: config.membership_trial_days,
+                reconcile_every_secs: config.reconcile_every_secs,
+                reconcile_grace_secs: config.reconcile_grace_secs,
+                link_secret: link_secret(config)?,
+                join_opens_minutes: config.join_opens_minutes,
+                reminder_hours: config.reminder_hours.clone(),
             },
         );
+        // Orders written without the app (the demo seed, older versions)
+        // get the hash of their join link.
+        join::backfill_hashes(&state).await?;
         if let Some(simulator) = &payments.simulator {
             // The simulator remembers nothing across restarts; our database does.
             for (id, email, charges, payouts, details) in connect::known_accounts(&state).await? {
@@ -134,9 +170,12 @@ impl Application {
     /// Serves until Ctrl-C / SIGTERM, finishing requests in flight.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         // Background work: lapsed seat holds and owed refunds, the
-        // reconciliation of payments with seats, and the email outbox.
+        // reconciliation of payments with seats, the webhook inbox and the
+        // email outbox.
         holds::spawn_worker(self.state.clone());
         reconcile::spawn_worker(self.state.clone());
+        inbox::spawn_worker(self.state.clone());
+        reminders::spawn_worker(self.state.clone());
         outbox::spawn_worker(
             self.state.db.clone(),
             self.mailer.clone(),
@@ -215,6 +254,9 @@ pub fn router(
         .route("/webhooks/stripe", post(webhooks::stripe::receive))
         .route("/studio/connect/return", get(studio_connect::returned))
         .route("/studio/connect/refresh", get(studio_connect::refresh))
+        .route("/studio/slots/{id}/start", get(attend::start))
+        .route("/join/{token}/invitation.ics", get(attend::invitation))
+        .route("/calendar/{file}", get(attend::calendar))
         .merge(api::router());
     if let Some(simulator) = simulator {
         // Never mounted when Stripe is live (the config refuses simulation in production).
@@ -237,6 +279,11 @@ pub fn router(
             _,
         >(context, shell))
         .route_layer(middleware::from_fn(metrics::track))
+        .layer(middleware::from_fn_with_state(
+            server_state.app.clone(),
+            attend::open_room,
+        ))
+        .layer(middleware::from_fn(server_fn_input::refuse_control_chars))
         .with_state(server_state)
         .layer(middleware::from_fn_with_state(
             AllowedOrigin(config.public_url.clone()),
@@ -265,7 +312,7 @@ pub fn router(
         )
 }
 
-async fn shutdown_signal() {
+pub(crate) async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };

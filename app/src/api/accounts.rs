@@ -68,3 +68,13 @@ pub async fn become_teacher() -> Result<User, AppError> {
         .await
         .map_err(|e| e.to_app_error(ctx.locale))
 }
+
+/// The signed-in user's calendar feed address (made on first use);
+/// `rotate` issues a new one and retires the old.
+#[server]
+pub async fn calendar_feed_address(rotate: bool) -> Result<String, AppError> {
+    let (state, ctx) = request().await?;
+    crate::backend::attendance::feeds::address(&state, &ctx, rotate)
+        .await
+        .map_err(|e| e.to_app_error(ctx.locale))
+}

@@ -15,7 +15,7 @@ use {
 #[server]
 pub async fn upcoming_sessions() -> Result<Vec<Session>, AppError> {
     let (state, ctx) = request().await?;
-    sessions::list_published(&state, &ctx, chrono::Utc::now(), 100)
+    sessions::list_published(&state, &ctx, state.clock.now_utc(), 100)
         .await
         .map_err(|e| e.to_app_error(ctx.locale))
 }

@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
+use crate::model::join::Attendance;
 use crate::model::session::{Session, SessionInput, Slot};
 use crate::model::AppError;
 
@@ -62,7 +63,7 @@ pub async fn move_slot(
     let patch = slots::SlotPatch {
         start_at: Some(start_at),
         end_at: Some(end_at),
-        seats_total: None,
+        ..Default::default()
     };
     slots::update(&state, &ctx, &slot_id, &patch)
         .await
@@ -73,6 +74,28 @@ pub async fn move_slot(
 pub async fn delete_slot(slot_id: String) -> Result<(), AppError> {
     let (state, ctx) = request().await?;
     slots::delete(&state, &ctx, &slot_id)
+        .await
+        .map_err(|e| e.to_app_error(ctx.locale))
+}
+
+/// Gives a slot its own room (an empty `room_url` goes back to the session's).
+#[server]
+pub async fn set_slot_room(slot_id: String, room_url: String) -> Result<Slot, AppError> {
+    let (state, ctx) = request().await?;
+    let patch = slots::SlotPatch {
+        room_url: Some(room_url),
+        ..Default::default()
+    };
+    slots::update(&state, &ctx, &slot_id, &patch)
+        .await
+        .map_err(|e| e.to_app_error(ctx.locale))
+}
+
+/// Who booked one of the teacher's slots, and who joined.
+#[server]
+pub async fn slot_attendees(slot_id: String) -> Result<Attendance, AppError> {
+    let (state, ctx) = request().await?;
+    crate::backend::attendance::attendees::list(&state, &ctx, &slot_id)
         .await
         .map_err(|e| e.to_app_error(ctx.locale))
 }

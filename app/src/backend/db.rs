@@ -137,6 +137,17 @@ impl Db {
         &self.pool
     }
 
+    /// A transaction that reads and then writes. On SQLite it begins with
+    /// `BEGIN IMMEDIATE`, taking the write lock at once: two such
+    /// transactions then wait for each other (the busy timeout) instead of
+    /// the second failing with SQLITE_BUSY when it upgrades from reading.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.kind {
+            DbKind::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            DbKind::Postgres => self.pool.begin().await,
+        }
+    }
+
     pub fn kind(&self) -> DbKind {
         self.kind
     }

@@ -1,6 +1,7 @@
 //! Demo data for `make run`: a teacher and a student with known passwords, a
 //! few published sessions and a course. Seeding is idempotent: the accounts
-//! and sessions are written once (with the demo teacher), the course once.
+//! and sessions are written once (with the demo teacher), the course once,
+//! and "Live om en stund" gets a new slot whenever its last one has begun.
 
 use crate::backend::{accounts::password, new_id, Db};
 use crate::model::Password;
@@ -103,7 +104,113 @@ const COURSE_LESSONS: [(&str, &str); 4] = [
 pub async fn seed(db: &Db, now: i64) -> anyhow::Result<bool> {
     let accounts = seed_accounts_and_sessions(db, now).await?;
     let course = seed_course(db, now).await?;
-    Ok(accounts || course)
+    let live = seed_live_soon(db, now).await?;
+    Ok(accounts || course || live)
+}
+
+/// The free session that is always about to start, so the join link can be
+/// tried offline: its room is a Jitsi address.
+pub const LIVE_SOON_TITLE: &str = "Live om en stund";
+/// How far ahead its slot starts, at least (then the next quarter hour).
+const LIVE_SOON_LEAD_SECS: i64 = 20 * 60;
+/// How long ago the demo student "booked" it: before the 1-hour reminder's
+/// moment, so that reminder goes out (as an .eml) as soon as the app runs.
+const LIVE_SOON_BOOKED_AGO_SECS: i64 = 2 * 3_600;
+
+/// Unless it has a slot still to come: gives "Live om en stund" (created on
+/// first use) a slot 20–35 minutes ahead, booked by the demo student. Run
+/// at every seed, so each `make run` has a class about to open its room.
+async fn seed_live_soon(db: &Db, now: i64) -> anyhow::Result<bool> {
+    let ids: Option<(String, String)> = sqlx::query_as(
+        "SELECT t.id, su.id FROM teachers t JOIN users u ON u.id = t.user_id \
+         JOIN users su ON su.email = $2 WHERE u.email = $1",
+    )
+    .bind(TEACHER.email)
+    .bind(STUDENT.email)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some((teacher_id, student_id)) = ids else {
+        return Ok(false);
+    };
+    let session: Option<String> =
+        sqlx::query_scalar("SELECT id FROM sessions WHERE teacher_id = $1 AND title = $2")
+            .bind(&teacher_id)
+            .bind(LIVE_SOON_TITLE)
+            .fetch_optional(db.pool())
+            .await?;
+    if let Some(id) = &session {
+        let upcoming: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM session_slots WHERE session_id = $1 AND status = 'scheduled' \
+             AND start_at > $2 LIMIT 1",
+        )
+        .bind(id)
+        .bind(now)
+        .fetch_optional(db.pool())
+        .await?;
+        if upcoming.is_some() {
+            return Ok(false);
+        }
+    }
+    let quarter = 15 * 60;
+    let start = (now + LIVE_SOON_LEAD_SECS).div_euclid(quarter) * quarter + quarter;
+    let end = start + 45 * 60;
+    let mut tx = db.pool().begin().await?;
+    let session_id = match session {
+        Some(id) => id,
+        None => {
+            let id = new_id();
+            sqlx::query(
+                "INSERT INTO sessions (id, teacher_id, title, description, start_at, end_at, capacity, \
+                 price_cents, currency, visibility, recording_url, created_at, updated_at, room_url) \
+                 VALUES ($1, $2, $3, $4, $5, $6, 10, 0, 'SEK', 'published', NULL, $7, $7, $8)",
+            )
+            .bind(&id)
+            .bind(&teacher_id)
+            .bind(LIVE_SOON_TITLE)
+            .bind("En kort guidad avslappning. Länken öppnar rummet 15 minuter före start.")
+            .bind(start)
+            .bind(end)
+            .bind(now)
+            .bind("https://meet.jit.si/aveli-demo-live")
+            .execute(&mut *tx)
+            .await?;
+            id
+        }
+    };
+    let slot_id = new_id();
+    sqlx::query(
+        "INSERT INTO session_slots (id, session_id, start_at, end_at, seats_total, seats_taken, \
+         created_at, updated_at) VALUES ($1, $2, $3, $4, 10, 1, $5, $5)",
+    )
+    .bind(&slot_id)
+    .bind(&session_id)
+    .bind(start)
+    .bind(end)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE sessions SET start_at = $2, end_at = $3, updated_at = $4 WHERE id = $1")
+        .bind(&session_id)
+        .bind(start)
+        .bind(end)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    let booked = now - LIVE_SOON_BOOKED_AGO_SECS;
+    sqlx::query(
+        "INSERT INTO orders (id, user_id, session_id, slot_id, type, amount_cents, currency, \
+         application_fee_cents, status, hold_active, paid_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, 'one_off', 0, 'SEK', 0, 'paid', 1, $5, $5, $5)",
+    )
+    .bind(new_id())
+    .bind(&student_id)
+    .bind(&session_id)
+    .bind(&slot_id)
+    .bind(booked)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 /// The demo course, unless the demo teacher has it already.
@@ -160,6 +267,36 @@ async fn seed_course(db: &Db, now: i64) -> anyhow::Result<bool> {
     Ok(true)
 }
 
+/// The most seats any demo slot has taken: one attendee each.
+const ATTENDEES: usize = 10;
+
+/// Demo attendees who fill the taken seats (they cannot sign in: nobody
+/// knows their random password). Their bookings were never charged, so they
+/// have no PaymentIntent.
+async fn seed_attendees(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    at: i64,
+) -> anyhow::Result<Vec<String>> {
+    let hash = password::hash(&Password::parse(&new_id())?).await?;
+    let mut ids = Vec::with_capacity(ATTENDEES);
+    for n in 1..=ATTENDEES {
+        let id = new_id();
+        sqlx::query(
+            "INSERT INTO users (id, email, password_hash, display_name, locale, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 'sv', $5, $5)",
+        )
+        .bind(&id)
+        .bind(format!("deltagare{n}@aveli.test"))
+        .bind(&hash)
+        .bind(format!("Deltagare {n}"))
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
 /// The demo accounts and sessions, unless the demo teacher exists.
 async fn seed_accounts_and_sessions(db: &Db, now: i64) -> anyhow::Result<bool> {
     let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
@@ -203,8 +340,14 @@ async fn seed_accounts_and_sessions(db: &Db, now: i64) -> anyhow::Result<bool> {
     .execute(&mut *tx)
     .await?;
 
+    let attendees = seed_attendees(&mut tx, at).await?;
+    // The demo teacher's split (the table's default), for the attendees' fees.
+    let split_pct: i64 = sqlx::query_scalar("SELECT payout_split_pct FROM teachers WHERE id = $1")
+        .bind(&teacher_id)
+        .fetch_one(&mut *tx)
+        .await?;
     let midnight = at - at.rem_euclid(86_400);
-    for demo in &SESSIONS {
+    for (n, demo) in SESSIONS.iter().enumerate() {
         let instants: Vec<(i64, i64, i64)> = demo
             .slots
             .iter()
@@ -216,10 +359,11 @@ async fn seed_accounts_and_sessions(db: &Db, now: i64) -> anyhow::Result<bool> {
         let first = instants.iter().map(|s| s.0).min();
         let last = instants.iter().map(|s| s.1).max();
         let session_id = new_id();
+        let (_, fee) = crate::model::order::split(demo.price_cents, split_pct);
         sqlx::query(
             "INSERT INTO sessions (id, teacher_id, title, description, start_at, end_at, capacity, \
-             price_cents, currency, visibility, recording_url, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'SEK', 'published', $9, $10, $10)",
+             price_cents, currency, visibility, recording_url, created_at, updated_at, room_url) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'SEK', 'published', $9, $10, $10, $11)",
         )
         .bind(&session_id)
         .bind(&teacher_id)
@@ -231,14 +375,17 @@ async fn seed_accounts_and_sessions(db: &Db, now: i64) -> anyhow::Result<bool> {
         .bind(demo.price_cents)
         .bind(demo.recording_url)
         .bind(at)
+        // A room of its own, seen only by the demo teacher.
+        .bind(format!("https://meet.jit.si/aveli-demo-{}", n + 1))
         .execute(&mut *tx)
         .await?;
         for (start, end, taken) in instants {
+            let slot_id = new_id();
             sqlx::query(
                 "INSERT INTO session_slots (id, session_id, start_at, end_at, seats_total, seats_taken, \
                  created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
             )
-            .bind(new_id())
+            .bind(&slot_id)
             .bind(&session_id)
             .bind(start)
             .bind(end)
@@ -247,6 +394,25 @@ async fn seed_accounts_and_sessions(db: &Db, now: i64) -> anyhow::Result<bool> {
             .bind(at)
             .execute(&mut *tx)
             .await?;
+            // Every taken seat is a booking, so that seats_taken equals the
+            // holding orders (the reconciliation checks it).
+            let taken = usize::try_from(taken).unwrap_or(0);
+            for attendee in attendees.iter().take(taken) {
+                sqlx::query(
+                    "INSERT INTO orders (id, user_id, session_id, slot_id, type, amount_cents, currency, \
+                     application_fee_cents, status, hold_active, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, 'one_off', $5, 'SEK', $6, 'paid', 1, $7, $7)",
+                )
+                .bind(new_id())
+                .bind(attendee)
+                .bind(&session_id)
+                .bind(&slot_id)
+                .bind(demo.price_cents)
+                .bind(fee)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            }
         }
     }
     tx.commit().await?;

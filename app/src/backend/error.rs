@@ -9,8 +9,8 @@ pub fn internal(err: &anyhow::Error, locale: Locale) -> AppError {
 }
 
 /// An event that needs a state this service has not stored yet (a webhook
-/// that outran the answer to our own create call). Nothing is recorded; the
-/// receiver answers 409 and Stripe delivers the event again.
+/// that outran the answer to our own create call). Nothing is applied; the
+/// event waits in the webhook inbox and is tried again.
 #[derive(Debug, thiserror::Error)]
 #[error("too early: {0}")]
 pub struct TooEarly(pub String);

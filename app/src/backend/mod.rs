@@ -3,8 +3,10 @@
 
 // The domains. Dependencies point one way:
 // webhooks → booking, membership → catalog → payments → accounts;
+// attendance → catalog, accounts;
 // booking and membership also call payments and mail; mail calls only the plumbing.
 pub mod accounts;
+pub mod attendance;
 pub mod booking;
 pub mod catalog;
 pub mod mail;
@@ -17,6 +19,7 @@ pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod links;
 pub mod request;
 pub mod state;
 

@@ -5,6 +5,7 @@ pub mod account;
 pub mod calendar;
 pub mod course;
 pub mod error;
+pub mod join;
 pub mod locale;
 pub mod membership;
 pub mod moon;

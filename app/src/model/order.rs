@@ -139,6 +139,12 @@ pub struct OrderView {
     pub recording_url: Option<String>,
     pub hold_expires_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
+    /// The personal join link of an active seat booking (`/join/{token}`).
+    #[serde(default)]
+    pub join_url: Option<String>,
+    /// When that link opens (JOIN_OPENS_MINUTES before the start).
+    #[serde(default)]
+    pub join_opens_at: Option<DateTime<Utc>>,
 }
 
 /// A seat the student has (or had): "Min bokning".
@@ -158,6 +164,12 @@ pub struct Booking {
     /// Inside the cancellation window: "Avboka" gives a full refund.
     pub can_cancel: bool,
     pub recording_url: Option<String>,
+    /// The personal join link, while the booking is active (`/join/{token}`).
+    #[serde(default)]
+    pub join_url: Option<String>,
+    /// When that link opens (JOIN_OPENS_MINUTES before the start).
+    #[serde(default)]
+    pub join_opens_at: Option<DateTime<Utc>>,
 }
 
 /// One order in a teacher's sales view (no student contact details).

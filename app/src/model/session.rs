@@ -140,6 +140,9 @@ pub struct Session {
     pub has_recording: bool,
     /// The recording itself: only for its teacher, its students and members.
     pub recording_url: Option<String>,
+    /// The live room: only for its teacher (students join through their
+    /// personal link, which checks their booking and the time).
+    pub room_url: Option<String>,
 }
 
 /// A bookable time of a session.
@@ -154,6 +157,10 @@ pub struct Slot {
     pub seats_taken: i64,
     pub seats_left: i64,
     pub availability: SlotAvailability,
+    /// The slot's own room, overriding the session's: only in the studio's
+    /// answers to the slot's teacher, never in a public list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub room_url: Option<String>,
 }
 
 /// How a slot shows on a calendar.
@@ -227,6 +234,7 @@ impl Slot {
             seats_taken,
             seats_left: (seats_total - seats_taken).max(0),
             availability: SlotAvailability::of(now, start_at, seats_total, seats_taken),
+            room_url: None,
         }
     }
 }
@@ -245,6 +253,9 @@ pub struct SessionInput {
     pub visibility: Visibility,
     #[serde(default)]
     pub recording_url: Option<String>,
+    /// The live room: `https://` with a host, at most 2,000 characters.
+    #[serde(default)]
+    pub room_url: Option<String>,
 }
 
 /// A `SessionInput` that passed every rule.
@@ -257,6 +268,7 @@ pub struct ValidSession {
     pub currency: Currency,
     pub visibility: Visibility,
     pub recording_url: Option<String>,
+    pub room_url: Option<String>,
 }
 
 /// Why a session or slot was refused.
@@ -274,6 +286,8 @@ pub enum SessionRule {
     Currency,
     #[error("recording URL must be http(s)")]
     RecordingUrl,
+    #[error("room URL must be https with a host, at most 2000 characters")]
+    RoomUrl,
     #[error("slot times on 15-minute boundaries")]
     SlotBoundary,
     #[error("slot length 15–240 minutes")]
@@ -297,6 +311,7 @@ impl SessionRule {
             SessionRule::Price => s.err_session_price,
             SessionRule::Currency => s.err_session_currency,
             SessionRule::RecordingUrl => s.err_session_recording,
+            SessionRule::RoomUrl => s.err_session_room,
             SessionRule::SlotBoundary => s.err_slot_boundary,
             SessionRule::SlotLength => s.err_slot_length,
             SessionRule::SlotInPast => s.err_slot_past,
@@ -310,6 +325,36 @@ impl SessionRule {
 pub const TITLE_MAX: usize = 120;
 pub const DESCRIPTION_MAX: usize = 5_000;
 pub const CAPACITY_MAX: i64 = 500;
+pub const ROOM_URL_MAX: usize = 2_000;
+
+/// A web address as stored, trimmed: empty is none; otherwise one of
+/// `schemes`, a host, no whitespace or control characters, at most `max`
+/// characters. `Err(())` when it is not one. A few string checks rather than
+/// the `url` crate, which would add to the browser's WASM for one rule.
+fn web_address(input: Option<&str>, schemes: &[&str], max: usize) -> Result<Option<String>, ()> {
+    let Some(url) = input.map(str::trim).filter(|u| !u.is_empty()) else {
+        return Ok(None);
+    };
+    let rest = schemes
+        .iter()
+        .find_map(|scheme| url.strip_prefix(scheme))
+        .ok_or(())?;
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let host = host.rsplit('@').next().unwrap_or_default();
+    if host.is_empty()
+        || host.starts_with(':')
+        || url.chars().count() > max
+        || url.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
+        return Err(());
+    }
+    Ok(Some(url.to_owned()))
+}
+
+/// A room URL as stored: `https://` with a host, at most [`ROOM_URL_MAX`] characters.
+pub fn valid_room_url(input: Option<&str>) -> Result<Option<String>, SessionRule> {
+    web_address(input, &["https://"], ROOM_URL_MAX).map_err(|()| SessionRule::RoomUrl)
+}
 
 impl SessionInput {
     pub fn validate(&self) -> Result<ValidSession, SessionRule> {
@@ -328,20 +373,12 @@ impl SessionInput {
         if self.price_cents != 0 && self.price_cents < currency.stripe_minimum() {
             return Err(SessionRule::Price);
         }
-        let recording_url = match self.recording_url.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(url) => {
-                let rest = url
-                    .strip_prefix("https://")
-                    .or_else(|| url.strip_prefix("http://"))
-                    .ok_or(SessionRule::RecordingUrl)?;
-                if rest.is_empty() || rest.starts_with('/') || url.chars().any(char::is_whitespace)
-                {
-                    return Err(SessionRule::RecordingUrl);
-                }
-                Some(url.to_owned())
-            }
-        };
+        let recording_url = web_address(
+            self.recording_url.as_deref(),
+            &["https://", "http://"],
+            usize::MAX,
+        )
+        .map_err(|()| SessionRule::RecordingUrl)?;
         Ok(ValidSession {
             title,
             description,
@@ -350,6 +387,7 @@ impl SessionInput {
             currency,
             visibility: self.visibility,
             recording_url,
+            room_url: valid_room_url(self.room_url.as_deref())?,
         })
     }
 }
@@ -410,6 +448,41 @@ mod tests {
             currency: "SEK".into(),
             visibility: Visibility::Draft,
             recording_url: None,
+            room_url: None,
+        }
+    }
+
+    #[test]
+    fn room_urls_are_https_with_a_host_and_bounded() {
+        for good in [
+            "https://zoom.us/j/123?pwd=x",
+            "https://meet.google.com/abc-defg-hij",
+            " https://meet.jit.si/Aveli ",
+        ] {
+            assert_eq!(
+                valid_room_url(Some(good)),
+                Ok(Some(good.trim().to_owned())),
+                "{good}"
+            );
+        }
+        assert_eq!(valid_room_url(None), Ok(None));
+        assert_eq!(valid_room_url(Some("  ")), Ok(None));
+        let long = format!("https://x.example/{}", "a".repeat(ROOM_URL_MAX));
+        for bad in [
+            "http://zoom.us/j/1",
+            "https://",
+            "https:///path",
+            "https://:443/x",
+            "javascript:alert(1)",
+            "https://zoom.us/j/1 extra",
+            "https://zoom.us/\u{0}",
+            long.as_str(),
+        ] {
+            assert_eq!(
+                valid_room_url(Some(bad)),
+                Err(SessionRule::RoomUrl),
+                "{bad}"
+            );
         }
     }
 

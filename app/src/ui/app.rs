@@ -12,7 +12,7 @@ use crate::ui::i18n_context::{initial_locale, use_i18n, I18n};
 use crate::ui::nav::Nav;
 use crate::ui::pages::{
     account::AccountPage, bookings::BookingsPage, course::CoursePage, courses::CoursesPage,
-    error::ErrorPage, home::HomePage, landing::LandingPage, login::LoginPage,
+    error::ErrorPage, home::HomePage, join::JoinPage, landing::LandingPage, login::LoginPage,
     membership::MembershipPage, not_found::NotFoundPage, payment_test::PaymentTestPage,
     payouts::PayoutsPage, receipt::ReceiptPage, session::SessionPage, signup::SignupPage,
     signup_membership::SignupMembershipPage, studio::StudioPage, studio_courses::StudioCoursesPage,
@@ -115,6 +115,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/studio/courses") view=StudioCoursesPage />
                         <Route path=path!("/orders/:id") view=ReceiptPage ssr=SsrMode::Async />
                         <Route path=path!("/bookings") view=BookingsPage ssr=SsrMode::Async />
+                        <Route path=path!("/join/:token") view=JoinPage ssr=SsrMode::Async />
                     </Routes>
                 </ErrorBoundary>
             </main>

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod i18n_context;
+pub mod join_button;
 pub mod membership_checkout;
 pub mod moon_icon;
 pub mod nav;

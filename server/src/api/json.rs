@@ -56,7 +56,7 @@ where
 
 /// The path (`a.b[2]`) of the first key or string holding a control
 /// character we refuse, if any.
-fn field_with_control(value: &Value, at: &str) -> Option<String> {
+pub(crate) fn field_with_control(value: &Value, at: &str) -> Option<String> {
     match value {
         Value::String(text) => has_forbidden_control(text).then(|| at.to_owned()),
         Value::Array(items) => items

@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod bookings;
+pub mod calendar_feed;
 pub mod caller;
 pub mod checkout;
 pub mod connect;
@@ -14,7 +15,9 @@ pub mod json;
 pub mod me;
 pub mod membership;
 pub mod moon;
+pub mod openapi;
 pub mod orders;
+pub mod query;
 pub mod sessions;
 pub mod studio;
 pub mod teachers;
@@ -49,7 +52,7 @@ where
     S: Clone + Send + Sync + 'static,
     AppState: FromRef<S>,
 {
-    let (router, document) = OpenApiRouter::<S>::with_openapi(ApiDoc::openapi())
+    let (router, mut document) = OpenApiRouter::<S>::with_openapi(ApiDoc::openapi())
         .routes(routes!(auth::signup::signup))
         .routes(routes!(auth::login::login))
         .routes(routes!(auth::logout::logout))
@@ -82,7 +85,10 @@ where
         .routes(routes!(bookings::cancel::cancel))
         .routes(routes!(bookings::ics::download))
         .routes(routes!(studio::slots::cancel_slot))
+        .routes(routes!(studio::slots::attendees))
+        .routes(routes!(calendar_feed::calendar_feed))
         .split_for_parts();
+    openapi::add_shared_responses(&mut document);
     router
         .route(
             "/api/v1/openapi.json",

@@ -1,6 +1,5 @@
 //! `GET /api/v1/moon?from=…&to=…`
 
-use axum::extract::Query;
 use axum::Json;
 use chrono::{DateTime, Duration, NaiveTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -11,12 +10,15 @@ use app::model::{AppError, ErrorCode};
 
 use crate::api::caller::Caller;
 use crate::api::error::{ApiError, ErrorBody};
+use crate::api::query::ApiQuery;
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 pub struct MoonQuery {
     /// RFC 3339 instant.
+    #[param(format = DateTime)]
     pub from: String,
     /// RFC 3339 instant, at most 400 days after `from`.
+    #[param(format = DateTime)]
     pub to: String,
 }
 
@@ -58,7 +60,7 @@ const MAX_DAYS: i64 = 400;
 )]
 pub async fn moon(
     caller: Caller,
-    Query(query): Query<MoonQuery>,
+    ApiQuery(query): ApiQuery<MoonQuery>,
 ) -> Result<Json<MoonResponse>, ApiError> {
     let bad = |what: &str| {
         ApiError(AppError::new(

@@ -1,9 +1,9 @@
-//! `POST /webhooks/stripe`: the signature is checked on the raw body before
-//! anything is parsed; then the event is recorded and applied once
-//! (`app::backend::webhooks::dispatch`). Answers: 200 when applied, seen before or not
-//! ours to handle; 400 for a bad signature (nothing changes); 409 for an event
-//! that came before what it updates was stored, 500 for any other failure:
-//! Stripe retries both.
+//! `POST /webhooks/stripe` does only this: checks the signature on the raw
+//! body before anything is parsed, stores the event once in the webhook
+//! inbox (`app::backend::webhooks::inbox`), and answers 200, also for an id
+//! seen before. The inbox's worker applies it. Answers: 400 for a bad
+//! signature or a signed body that is not an event (nothing is stored);
+//! 500 when the database fails (Stripe delivers again).
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -12,8 +12,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
 
-use app::backend::payments::signature;
-use app::backend::{error, webhooks::dispatch, AppState};
+use app::backend::payments::signature::{self, SignatureError};
+use app::backend::webhooks::inbox::{self, InboxError, Stored};
+use app::backend::AppState;
 
 pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let started = std::time::Instant::now();
@@ -23,69 +24,46 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: By
     let Ok(payload) = std::str::from_utf8(&body) else {
         return refuse("unknown", "body is not UTF-8");
     };
-    let event = match signature::verify(
-        payload,
-        header,
-        &state.settings.webhook_secrets,
-        state.clock.now(),
-    ) {
-        Ok(event) => event,
-        Err(err) => return refuse("unknown", &err.to_string()),
+    let Some(header) = header else {
+        return refuse("unknown", &SignatureError::Missing.to_string());
     };
-    let kind = event.type_.as_str().to_owned();
-    let response = match dispatch::handle(&state, event).await {
-        Ok(outcome) => {
-            count(&kind, outcome.as_str());
+    let now = state.clock.now();
+    match signature::verify(payload, Some(header), &state.settings.webhook_secrets, now) {
+        // Signed by Stripe: stored even when our Stripe types cannot read it,
+        // so that it is parked where it can be seen rather than lost.
+        Ok(_) | Err(SignatureError::Unreadable(_)) => {}
+        Err(err) => return refuse("unknown", &err.to_string()),
+    }
+    match inbox::store(&state, payload, header, now).await {
+        Ok((stored, kind)) => {
+            let outcome = match stored {
+                Stored::New => "stored",
+                Stored::Duplicate => "duplicate",
+            };
+            inbox::count(&kind, outcome);
+            metrics::histogram!("stripe_webhook_seconds", "type" => kind)
+                .record(started.elapsed().as_secs_f64());
             (StatusCode::OK, Json(json!({ "received": true }))).into_response()
         }
-        Err(err) => {
-            // Either way nothing was recorded and Stripe delivers the event again.
-            let early = err.is::<error::TooEarly>();
-            let error = format!("{err:#}");
-            let (status, code) = if early {
-                // Expected now and then: our create call's answer is on its way.
-                tracing::warn!(
-                    event_type = kind,
-                    error,
-                    "webhook came early; Stripe will retry"
-                );
-                (StatusCode::CONFLICT, "too_early")
-            } else {
-                tracing::error!(
-                    event_type = kind,
-                    error,
-                    "webhook failed; Stripe will retry"
-                );
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal")
-            };
-            count(&kind, if early { "too_early" } else { "failed" });
+        Err(InboxError::NotAnEvent(why)) => refuse("unknown", why),
+        Err(InboxError::Db(err)) => {
+            tracing::error!(error = %err, "webhook not stored; Stripe will retry");
+            inbox::count("unknown", "failed");
             (
-                status,
-                Json(json!({ "error": { "code": code, "message": "try again later" } })),
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Json(json!({ "error": { "code": "internal", "message": "try again later" } })),
             )
                 .into_response()
         }
-    };
-    metrics::histogram!("stripe_webhook_seconds", "type" => kind)
-        .record(started.elapsed().as_secs_f64());
-    response
+    }
 }
 
 fn refuse(kind: &str, why: &str) -> Response {
     tracing::warn!(reason = why, "webhook refused");
-    count(kind, "refused");
+    inbox::count(kind, "refused");
     (
         StatusCode::BAD_REQUEST,
         Json(json!({ "error": { "code": "bad_signature", "message": why } })),
     )
         .into_response()
-}
-
-fn count(kind: &str, outcome: &str) {
-    metrics::counter!(
-        "stripe_webhook_events_total",
-        "type" => kind.to_owned(),
-        "outcome" => outcome.to_owned()
-    )
-    .increment(1);
 }

@@ -188,6 +188,7 @@ fn dispatch(
         ("GET", ["charges", id]) => charges::retrieve_charge(st, id),
         ("GET", ["transfers", id]) => charges::retrieve_transfer(st, id),
         ("POST", ["refunds"]) => charges::create_refund(ctx, st),
+        ("GET", ["refunds"]) => charges::list_refunds(ctx, st),
         ("GET", ["refunds", id]) => charges::retrieve_refund(st, id),
 
         ("GET", ["events"]) => events::list(st, ctx.params),

@@ -194,6 +194,50 @@ pub fn retrieve_refund(st: &State, id: &str) -> Result<Value, ApiError> {
         .ok_or_else(|| ApiError::not_found("refund", id))
 }
 
+/// `GET /v1/refunds`: newest first, optionally only those of one `charge`
+/// or `payment_intent`, paged by `limit` and `starting_after`.
+pub fn list_refunds(ctx: &Ctx<'_>, st: &State) -> Result<Value, ApiError> {
+    let p = ctx.params;
+    let limit = usize::try_from(p.i64_of("limit")?.unwrap_or(10).clamp(1, 100)).unwrap_or(10);
+    let charge = p.str_of("charge");
+    let intent = p.str_of("payment_intent");
+    let mut refunds: Vec<&Value> = st
+        .refunds
+        .values()
+        .filter(|r| charge.is_none_or(|c| r["charge"] == c))
+        .filter(|r| intent.is_none_or(|pi| r["payment_intent"] == pi))
+        .collect();
+    refunds.sort_by(|a, b| {
+        (b["created"].as_i64(), b["id"].as_str()).cmp(&(a["created"].as_i64(), a["id"].as_str()))
+    });
+    if let Some(after) = p.str_of("starting_after") {
+        let Some(at) = refunds.iter().position(|r| r["id"] == after) else {
+            return Err(ApiError::not_found("refund", after));
+        };
+        refunds.drain(..=at);
+    }
+    let has_more = refunds.len() > limit;
+    let data: Vec<Value> = refunds.into_iter().take(limit).cloned().collect();
+    Ok(json!({"object": "list", "data": data, "has_more": has_more, "url": "/v1/refunds"}))
+}
+
+/// Where the money goes back to, by the charge's payment method, as Stripe
+/// describes it (a card refund's reference arrives later: `pending`).
+fn destination_details(charge: &Value) -> Value {
+    match charge["payment_method_details"]["type"].as_str() {
+        Some("card") | None => json!({
+            "type": "card",
+            "card": {
+                "reference": null,
+                "reference_status": "pending",
+                "reference_type": null,
+                "type": "refund",
+            },
+        }),
+        Some(other) => json!({ "type": other, other: {} }),
+    }
+}
+
 /// `POST /v1/refunds`.
 pub fn create_refund(ctx: &Ctx<'_>, st: &mut State) -> Result<Value, ApiError> {
     let p = ctx.params;
@@ -328,9 +372,12 @@ pub fn create_refund(ctx: &Ctx<'_>, st: &mut State) -> Result<Value, ApiError> {
         "charge": charge_id,
         "created": st.clock.now(),
         "currency": charge["currency"].clone(),
-        "destination_details": null,
+        "customer": charge["customer"].clone(),
+        "customer_account": null,
+        "destination_details": destination_details(&charge),
         "metadata": metadata,
         "payment_intent": charge["payment_intent"].clone(),
+        "payment_method": charge["payment_method"].clone(),
         "reason": reason,
         "receipt_number": null,
         "source_transfer_reversal": null,

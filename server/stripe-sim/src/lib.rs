@@ -58,8 +58,10 @@ pub struct SimConfig {
     pub webhook_secret: String,
     /// Secret for events of connected accounts (events whose `account` is set).
     pub connect_webhook_secret: String,
-    /// First retry delay after a failed delivery (doubles each time); 5 attempts in all.
+    /// First retry delay after a failed delivery (doubles each time).
     pub webhook_retry_base: Duration,
+    /// Delivery attempts of one event before it is given up, the first included.
+    pub webhook_attempts: u32,
     /// The clock every simulator timestamp comes from; share the app's so that advancing the
     /// app's test clock moves the simulator too. [`SimClock::default`] is system time.
     pub clock: SimClock,

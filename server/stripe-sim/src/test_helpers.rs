@@ -4,7 +4,8 @@
 //!
 //! - `POST /v1/test_helpers/accounts/{id}/onboard`: completes Connect onboarding at once
 //!   (emits `account.updated`); returns the Account.
-//! - `POST /v1/test_helpers/faults` (`kind=500|429|timeout`, `count`, `path`, `delay_ms`) /
+//! - `POST /v1/test_helpers/faults` (`kind=500|429|timeout`, `count`, `path`, `delay_ms`,
+//!   `rate`: the share of matching calls that fail) /
 //!   `DELETE /v1/test_helpers/faults`: injected API faults (here).
 //! - `POST|DELETE /v1/test_helpers/webhooks/faults`, `GET /v1/test_helpers/webhooks/deliveries`,
 //!   `GET /v1/test_helpers/webhooks/idle`: webhook delivery faults and inspection.

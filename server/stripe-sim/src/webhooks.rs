@@ -16,9 +16,6 @@ use crate::form::Params;
 use crate::state::lock;
 use crate::{SimClock, SimConfig};
 
-/// Attempts per event (the first delivery plus retries).
-pub const MAX_ATTEMPTS: u32 = 5;
-
 /// One delivery attempt.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct Delivery {
@@ -73,6 +70,7 @@ struct Shared {
     secret: String,
     connect_secret: String,
     retry_base: Duration,
+    attempts: u32,
     clock: SimClock,
     faults: Mutex<WebhookFaults>,
     deliveries: Mutex<Vec<Delivery>>,
@@ -102,6 +100,7 @@ impl Hub {
                 secret: config.webhook_secret.clone(),
                 connect_secret: config.connect_webhook_secret.clone(),
                 retry_base: config.webhook_retry_base,
+                attempts: config.webhook_attempts.max(1),
                 clock: config.clock.clone(),
                 faults: Mutex::new(WebhookFaults::default()),
                 deliveries: Mutex::new(Vec::new()),
@@ -173,8 +172,8 @@ impl Hub {
         Ok(json!({"object": "webhook_faults", "pending": f.to_json()}))
     }
 
-    /// `DELETE /v1/test_helpers/webhooks/faults` (a buffered reorder batch stays buffered
-    /// until its count is reached; clearing sets the count to what is already buffered).
+    /// `DELETE /v1/test_helpers/webhooks/faults` (a buffered reorder batch is delivered
+    /// with the next event, or after `REORDER_WAIT` without one).
     pub fn clear_faults(&self) -> Value {
         let mut f = lock(&self.shared.faults);
         let reorder = f.reorder_remaining;
@@ -185,9 +184,28 @@ impl Hub {
     }
 }
 
+/// How long a reorder batch waits for its next event before it is delivered
+/// (reversed) anyway: a quiet simulator never holds an event back for good.
+const REORDER_WAIT: Duration = Duration::from_secs(2);
+
 async fn worker(mut rx: mpsc::UnboundedReceiver<Value>, shared: Arc<Shared>) {
     let mut reorder_buf: Vec<Value> = Vec::new();
-    while let Some(event) = rx.recv().await {
+    loop {
+        let next = if reorder_buf.is_empty() {
+            rx.recv().await
+        } else {
+            match tokio::time::timeout(REORDER_WAIT, rx.recv()).await {
+                Ok(next) => next,
+                Err(_) => {
+                    let batch: Vec<Value> = reorder_buf.drain(..).rev().collect();
+                    for event in batch {
+                        deliver_counted(&shared, &event).await;
+                    }
+                    continue;
+                }
+            }
+        };
+        let Some(event) = next else { break };
         let batch: Vec<Value> = {
             let mut f = lock(&shared.faults);
             if f.reorder_remaining > 0 {
@@ -202,21 +220,26 @@ async fn worker(mut rx: mpsc::UnboundedReceiver<Value>, shared: Arc<Shared>) {
             }
         };
         for event in batch {
-            let times = {
-                let mut f = lock(&shared.faults);
-                if f.duplicate_remaining > 0 {
-                    f.duplicate_remaining -= 1;
-                    2
-                } else {
-                    1
-                }
-            };
-            for _ in 0..times {
-                deliver(&shared, &event).await;
-            }
-            shared.queued.fetch_sub(1, Ordering::SeqCst);
+            deliver_counted(&shared, &event).await;
         }
     }
+}
+
+/// Delivers one queued event (twice under a duplicate fault) and counts it done.
+async fn deliver_counted(shared: &Shared, event: &Value) {
+    let times = {
+        let mut f = lock(&shared.faults);
+        if f.duplicate_remaining > 0 {
+            f.duplicate_remaining -= 1;
+            2
+        } else {
+            1
+        }
+    };
+    for _ in 0..times {
+        deliver(shared, event).await;
+    }
+    shared.queued.fetch_sub(1, Ordering::SeqCst);
 }
 
 async fn deliver(shared: &Shared, event: &Value) {
@@ -231,7 +254,7 @@ async fn deliver(shared: &Shared, event: &Value) {
     } else {
         &shared.secret
     };
-    for attempt in 1..=MAX_ATTEMPTS {
+    for attempt in 1..=shared.attempts {
         let (delay, fail) = {
             let mut f = lock(&shared.faults);
             let delay = if f.delay_remaining > 0 {
@@ -293,13 +316,14 @@ async fn deliver(shared: &Shared, event: &Value) {
         if ok {
             return;
         }
-        if attempt < MAX_ATTEMPTS {
+        if attempt < shared.attempts {
             tracing::debug!(event_id, attempt, "webhook delivery failed; retrying");
             tokio::time::sleep(shared.retry_base * 2u32.pow(attempt - 1)).await;
         } else {
             tracing::warn!(
                 event_id,
-                "webhook delivery failed {MAX_ATTEMPTS} times; giving up"
+                attempts = shared.attempts,
+                "webhook delivery failed every attempt; giving up"
             );
         }
     }

@@ -52,12 +52,7 @@ async fn signup_logs_in_and_me_answers_with_the_cookie(backend: Backend) {
         "256-bit base64url token"
     );
 
-    let me = app
-        .client
-        .get(app.url("/api/v1/me"))
-        .send()
-        .await
-        .expect("request");
+    let me = app.get(&app.client, "/api/v1/me").await;
     assert_eq!(me.status(), 200);
     assert_eq!(json(me).await["email"], email);
 }
@@ -223,11 +218,7 @@ async fn me_accepts_a_bearer_token(backend: Backend) {
         .to_owned();
     let client = app.bare_client();
 
-    let anonymous = client
-        .get(app.url("/api/v1/me"))
-        .send()
-        .await
-        .expect("request");
+    let anonymous = app.get(&client, "/api/v1/me").await;
     assert_eq!(anonymous.status(), 401);
     assert_eq!(json(anonymous).await["error"]["code"], "unauthorized");
 
@@ -271,12 +262,7 @@ async fn logout_ends_the_session(backend: Backend) {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     assert!(cleared.contains("Max-Age=0"), "{cleared}");
-    let me = app
-        .client
-        .get(app.url("/api/v1/me"))
-        .send()
-        .await
-        .expect("request");
+    let me = app.get(&app.client, "/api/v1/me").await;
     assert_eq!(me.status(), 401);
 
     // The token itself is dead on the server, not only forgotten by the client.
@@ -353,12 +339,7 @@ async fn failed_logins_are_rate_limited(backend: Backend) {
 
 async fn become_a_teacher(backend: Backend) {
     let app = spawn_app(backend).await;
-    let anonymous = app
-        .bare_client()
-        .post(app.url("/api/v1/teachers"))
-        .send()
-        .await
-        .expect("request");
+    let anonymous = app.post(&app.bare_client(), "/api/v1/teachers").await;
     assert_eq!(anonymous.status(), 401);
 
     app.signup(&unique_email()).await;
@@ -372,13 +353,6 @@ async fn become_a_teacher(backend: Backend) {
         assert_eq!(response.status(), 200, "idempotent");
         assert_eq!(json(response).await["is_teacher"], true);
     }
-    let me = json(
-        app.client
-            .get(app.url("/api/v1/me"))
-            .send()
-            .await
-            .expect("request"),
-    )
-    .await;
+    let me = app.get_json(&app.client, "/api/v1/me").await;
     assert_eq!(me["is_teacher"], true);
 }

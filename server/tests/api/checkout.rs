@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::{DurationRound, Utc};
 use serde_json::{json, Value};
 
-use crate::helpers::{spawn_app, Backend, TestApp, PASSWORD};
+use crate::helpers::{json, spawn_app, spawn_app_sharing_a_simulator, Backend, TestApp, PASSWORD};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -25,11 +25,8 @@ on_both_databases!(
     the_sweep_releases_a_hold_once_the_clock_passes_its_expiry,
     a_late_payment_while_holding_another_seat_on_the_slot_is_refunded,
     reconciliation_cancels_a_lapsed_payment_and_refunds_a_lost_one,
+    two_instances_share_one_simulator_and_one_database,
 );
-
-async fn json_of(response: reqwest::Response) -> Value {
-    response.json().await.expect("json")
-}
 
 /// A published session of a payout-enabled teacher with one slot
 /// `hours_ahead` from now; returns the slot id.
@@ -50,7 +47,7 @@ async fn slot_for_sale(app: &TestApp, price_cents: i64, capacity: i64, hours_ahe
         .await
         .expect("request");
     assert_eq!(session.status(), 200);
-    let session = json_of(session).await;
+    let session = json(session).await;
     let start = (Utc::now() + chrono::Duration::hours(hours_ahead))
         .duration_trunc(chrono::Duration::hours(1))
         .expect("trunc")
@@ -65,10 +62,7 @@ async fn slot_for_sale(app: &TestApp, price_cents: i64, capacity: i64, hours_ahe
         .await
         .expect("request");
     assert_eq!(slot.status(), 201);
-    json_of(slot).await["id"]
-        .as_str()
-        .expect("slot id")
-        .to_owned()
+    json(slot).await["id"].as_str().expect("slot id").to_owned()
 }
 
 async fn checkout(app: &TestApp, student: &reqwest::Client, slot_id: &str) -> reqwest::Response {
@@ -93,15 +87,15 @@ async fn confirm(app: &TestApp, intent: &str, payment_method: &str) -> reqwest::
     .await
 }
 
+/// Confirms the checkout `started` with `payment_method`; the simulator's status.
+async fn pay(app: &TestApp, started: &Value, payment_method: &str) -> reqwest::StatusCode {
+    confirm(app, &intent_of(started), payment_method)
+        .await
+        .status()
+}
+
 async fn order(app: &TestApp, student: &reqwest::Client, id: &str) -> Value {
-    json_of(
-        student
-            .get(app.url(&format!("/api/v1/orders/{id}")))
-            .send()
-            .await
-            .expect("request"),
-    )
-    .await
+    app.get_json(student, &format!("/api/v1/orders/{id}")).await
 }
 
 async fn wait_for_status(
@@ -132,24 +126,11 @@ async fn outbox_count(app: &TestApp, dedupe_key: &str) -> i64 {
 }
 
 async fn wait_webhooks_idle(app: &TestApp) {
-    wait_webhooks_idle_within(app, 10).await;
+    app.webhooks_idle_within(10).await;
 }
 
 async fn wait_webhooks_idle_within(app: &TestApp, secs: u64) {
-    app.eventually_within(secs, || async {
-        let idle: Value = app
-            .bare_client()
-            .get(app.sim_url("/v1/test_helpers/webhooks/idle"))
-            .bearer_auth(crate::helpers::SIM_SECRET_KEY)
-            .send()
-            .await
-            .expect("request")
-            .json()
-            .await
-            .expect("json");
-        idle["idle"] == true
-    })
-    .await;
+    app.webhooks_idle_within(secs).await;
 }
 
 async fn book_and_pay_with_a_card_makes_a_booking_and_one_receipt(backend: Backend) {
@@ -158,7 +139,7 @@ async fn book_and_pay_with_a_card_makes_a_booking_and_one_receipt(backend: Backe
     let student = app.new_user().await;
     let started = checkout(&app, &student, &slot).await;
     assert_eq!(started.status(), 200);
-    let started = json_of(started).await;
+    let started = json(started).await;
     assert_eq!(started["status"], "pending");
     assert_eq!(started["amount_cents"], 15_000);
     assert_eq!(started["currency"], "SEK");
@@ -166,12 +147,7 @@ async fn book_and_pay_with_a_card_makes_a_booking_and_one_receipt(backend: Backe
     assert_eq!(seats_taken(&app, &slot).await, 1, "the seat is held");
     let id = started["order_id"].as_str().expect("order id").to_owned();
 
-    assert_eq!(
-        confirm(&app, &intent_of(&started), "pm_card_visa")
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(pay(&app, &started, "pm_card_visa").await, 200);
     let paid = wait_for_status(&app, &student, &id, "paid").await;
     assert_eq!(paid["payment_method"], "card");
     wait_webhooks_idle(&app).await;
@@ -192,14 +168,7 @@ async fn book_and_pay_with_a_card_makes_a_booking_and_one_receipt(backend: Backe
     );
     assert!(charge.is_some_and(|c| c.starts_with("ch_")));
     assert!(transfer.is_some_and(|t| t.starts_with("tr_")));
-    let bookings = json_of(
-        student
-            .get(app.url("/api/v1/bookings"))
-            .send()
-            .await
-            .expect("request"),
-    )
-    .await;
+    let bookings = app.get_json(&student, "/api/v1/bookings").await;
     assert_eq!(bookings.as_array().map(Vec::len), Some(1));
     assert_eq!(bookings[0]["can_cancel"], true);
 }
@@ -208,14 +177,9 @@ async fn a_decline_keeps_the_hold_and_a_retry_succeeds(backend: Backend) {
     let app = spawn_app(backend).await;
     let slot = slot_for_sale(&app, 15_000, 10, 48).await;
     let student = app.new_user().await;
-    let started = json_of(checkout(&app, &student, &slot).await).await;
+    let started = json(checkout(&app, &student, &slot).await).await;
     let id = started["order_id"].as_str().expect("id").to_owned();
-    assert_eq!(
-        confirm(&app, &intent_of(&started), "pm_card_chargeDeclined")
-            .await
-            .status(),
-        402
-    );
+    assert_eq!(pay(&app, &started, "pm_card_chargeDeclined").await, 402);
     let failed = wait_for_status(&app, &student, &id, "failed").await;
     assert_eq!(failed["failure_reason"], "Your card was declined.");
     assert_eq!(
@@ -223,12 +187,7 @@ async fn a_decline_keeps_the_hold_and_a_retry_succeeds(backend: Backend) {
         1,
         "the hold stays for a retry"
     );
-    assert_eq!(
-        confirm(&app, &intent_of(&started), "pm_card_visa")
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(pay(&app, &started, "pm_card_visa").await, 200);
     let paid = wait_for_status(&app, &student, &id, "paid").await;
     assert_eq!(paid["failure_reason"], Value::Null);
 }
@@ -237,8 +196,8 @@ async fn asking_again_returns_the_same_order_and_seat(backend: Backend) {
     let app = spawn_app(backend).await;
     let slot = slot_for_sale(&app, 15_000, 10, 48).await;
     let student = app.new_user().await;
-    let first = json_of(checkout(&app, &student, &slot).await).await;
-    let second = json_of(checkout(&app, &student, &slot).await).await;
+    let first = json(checkout(&app, &student, &slot).await).await;
+    let second = json(checkout(&app, &student, &slot).await).await;
     assert_eq!(first["order_id"], second["order_id"]);
     assert_eq!(first["client_secret"], second["client_secret"]);
     assert_eq!(seats_taken(&app, &slot).await, 1);
@@ -331,20 +290,11 @@ async fn stripe_failing_at_checkout_releases_the_seat(backend: Backend) {
     let app = spawn_app(backend).await;
     let slot = slot_for_sale(&app, 15_000, 10, 48).await;
     let student = app.new_user().await;
-    let fault = app
-        .sim_post(
-            "/v1/test_helpers/faults",
-            &[
-                ("kind", "500"),
-                ("count", "3"),
-                ("path", "/v1/payment_intents"),
-            ],
-        )
+    app.stripe_fault("500", "3", "/v1/payment_intents", None)
         .await;
-    assert_eq!(fault.status(), 200);
     let refused = checkout(&app, &student, &slot).await;
     assert_eq!(refused.status(), 503);
-    let body = json_of(refused).await;
+    let body = json(refused).await;
     assert_eq!(body["error"]["code"], "unavailable");
     assert_eq!(seats_taken(&app, &slot).await, 0, "the seat went back");
     let cancelled: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orders WHERE slot_id = $1 AND status = 'cancelled' AND hold_active = 0")
@@ -371,27 +321,26 @@ async fn expire_hold(app: &TestApp, order_id: &str) {
     assert_eq!(released, 1);
 }
 
+/// Starts a checkout and pays it while its webhooks are delayed, then lets
+/// the hold lapse: the payment arrives after the seat went back. Returns the
+/// order id.
+async fn pay_after_the_hold_lapses(app: &TestApp, student: &reqwest::Client, slot: &str) -> String {
+    let started = json(checkout(app, student, slot).await).await;
+    let id = started["order_id"].as_str().expect("id").to_owned();
+    wait_webhooks_idle(app).await;
+    app.webhook_fault("delay", "3", Some("1500")).await;
+    assert_eq!(pay(app, &started, "pm_card_visa").await, 200);
+    expire_hold(app, &id).await;
+    id
+}
+
 async fn a_late_payment_retakes_a_free_seat_or_is_refunded(backend: Backend) {
     let app = spawn_app(backend).await;
     let slot = slot_for_sale(&app, 15_000, 1, 48).await;
     let late = app.new_user().await;
 
     // A free seat: the late payment gets it back.
-    let started = json_of(checkout(&app, &late, &slot).await).await;
-    let id = started["order_id"].as_str().expect("id").to_owned();
-    wait_webhooks_idle(&app).await;
-    app.sim_post(
-        "/v1/test_helpers/webhooks/faults",
-        &[("mode", "delay"), ("count", "3"), ("delay_ms", "1500")],
-    )
-    .await;
-    assert_eq!(
-        confirm(&app, &intent_of(&started), "pm_card_visa")
-            .await
-            .status(),
-        200
-    );
-    expire_hold(&app, &id).await;
+    let id = pay_after_the_hold_lapses(&app, &late, &slot).await;
     assert_eq!(seats_taken(&app, &slot).await, 0);
     wait_for_status(&app, &late, &id, "paid").await;
     assert_eq!(
@@ -403,29 +352,10 @@ async fn a_late_payment_retakes_a_free_seat_or_is_refunded(backend: Backend) {
 
     // A full slot: the late payment is refunded automatically, once.
     let slot = slot_for_sale(&app, 15_000, 1, 48).await;
-    let started = json_of(checkout(&app, &late, &slot).await).await;
-    let id = started["order_id"].as_str().expect("id").to_owned();
-    wait_webhooks_idle(&app).await;
-    app.sim_post(
-        "/v1/test_helpers/webhooks/faults",
-        &[("mode", "delay"), ("count", "3"), ("delay_ms", "1500")],
-    )
-    .await;
-    assert_eq!(
-        confirm(&app, &intent_of(&started), "pm_card_visa")
-            .await
-            .status(),
-        200
-    );
-    expire_hold(&app, &id).await;
+    let id = pay_after_the_hold_lapses(&app, &late, &slot).await;
     let other = app.new_user().await;
-    let taken = json_of(checkout(&app, &other, &slot).await).await;
-    assert_eq!(
-        confirm(&app, &intent_of(&taken), "pm_card_visa")
-            .await
-            .status(),
-        200
-    );
+    let taken = json(checkout(&app, &other, &slot).await).await;
+    assert_eq!(pay(&app, &taken, "pm_card_visa").await, 200);
     let refunded = wait_for_status(&app, &late, &id, "refunded").await;
     assert_eq!(refunded["refunded_cents"], 15_000);
     wait_webhooks_idle(&app).await;
@@ -449,7 +379,7 @@ async fn students_cancel_inside_the_window_only(backend: Backend) {
     let student = app.new_user().await;
     let mut ids = Vec::new();
     for slot in [&far, &soon] {
-        let started = json_of(checkout(&app, &student, slot).await).await;
+        let started = json(checkout(&app, &student, slot).await).await;
         confirm(&app, &intent_of(&started), "pm_card_visa").await;
         let id = started["order_id"].as_str().expect("id").to_owned();
         wait_for_status(&app, &student, &id, "paid").await;
@@ -462,7 +392,7 @@ async fn students_cancel_inside_the_window_only(backend: Backend) {
     };
     let done = cancel(ids[0].clone()).await;
     assert_eq!(done.status(), 200);
-    let done = json_of(done).await;
+    let done = json(done).await;
     assert_eq!(done["status"], "refunded");
     assert_eq!(done["refunded_cents"], 15_000);
     assert_eq!(seats_taken(&app, &far).await, 0);
@@ -477,18 +407,16 @@ async fn students_cancel_inside_the_window_only(backend: Backend) {
     assert_eq!(late.status(), 409, "inside 24 h of the start");
     assert_eq!(seats_taken(&app, &soon).await, 1);
     let stranger = app.new_user().await;
-    let theirs = stranger
-        .post(app.url(&format!("/api/v1/bookings/{}/cancel", ids[1])))
-        .send()
-        .await
-        .expect("request");
+    let theirs = app
+        .post(&stranger, &format!("/api/v1/bookings/{}/cancel", ids[1]))
+        .await;
     assert_eq!(theirs.status(), 404);
 }
 
 async fn a_teacher_cancelling_a_slot_refunds_everyone_once(backend: Backend) {
     let app = spawn_app(backend).await;
     let teacher = app.new_teacher().await;
-    let session = json_of(
+    let session = json(
         teacher
             .post(app.url("/api/v1/studio/sessions"))
             .json(
@@ -503,7 +431,7 @@ async fn a_teacher_cancelling_a_slot_refunds_everyone_once(backend: Backend) {
     let start = (Utc::now() + chrono::Duration::days(3))
         .duration_trunc(chrono::Duration::hours(1))
         .expect("trunc");
-    let slot = json_of(
+    let slot = json(
         teacher
             .post(app.url(&format!(
                 "/api/v1/studio/sessions/{}/slots",
@@ -521,27 +449,24 @@ async fn a_teacher_cancelling_a_slot_refunds_everyone_once(backend: Backend) {
     let mut paid = Vec::new();
     for _ in 0..2 {
         let student = app.new_user().await;
-        let started = json_of(checkout(&app, &student, &slot).await).await;
+        let started = json(checkout(&app, &student, &slot).await).await;
         confirm(&app, &intent_of(&started), "pm_card_visa").await;
         let id = started["order_id"].as_str().expect("id").to_owned();
         wait_for_status(&app, &student, &id, "paid").await;
         paid.push((student, id));
     }
     let pending_student = app.new_user().await;
-    let pending = json_of(checkout(&app, &pending_student, &slot).await).await;
+    let pending = json(checkout(&app, &pending_student, &slot).await).await;
 
     let cancel = || async {
-        teacher
-            .post(app.url(&format!("/api/v1/studio/slots/{slot}/cancel")))
-            .send()
+        app.post(&teacher, &format!("/api/v1/studio/slots/{slot}/cancel"))
             .await
-            .expect("request")
     };
     let first = cancel().await;
     assert_eq!(first.status(), 200);
-    assert_eq!(json_of(first).await["refunded"], 2);
+    assert_eq!(json(first).await["refunded"], 2);
     assert_eq!(
-        json_of(cancel().await).await["refunded"],
+        json(cancel().await).await["refunded"],
         0,
         "nobody is refunded twice"
     );
@@ -559,11 +484,12 @@ async fn a_teacher_cancelling_a_slot_refunds_everyone_once(backend: Backend) {
     assert_eq!(stopped["status"], "cancelled");
     assert_eq!(seats_taken(&app, &slot).await, 0);
     let other_teacher = app.new_teacher().await;
-    let refused = other_teacher
-        .post(app.url(&format!("/api/v1/studio/slots/{slot}/cancel")))
-        .send()
-        .await
-        .expect("request");
+    let refused = app
+        .post(
+            &other_teacher,
+            &format!("/api/v1/studio/slots/{slot}/cancel"),
+        )
+        .await;
     assert_eq!(refused.status(), 403);
 }
 
@@ -571,17 +497,15 @@ async fn orders_are_private_and_free_sessions_book_at_once(backend: Backend) {
     let app = spawn_app(backend).await;
     let free = slot_for_sale(&app, 0, 10, 48).await;
     let student = app.new_user().await;
-    let booked = json_of(checkout(&app, &student, &free).await).await;
+    let booked = json(checkout(&app, &student, &free).await).await;
     assert_eq!(booked["status"], "paid");
     assert_eq!(booked["client_secret"], Value::Null);
     let id = booked["order_id"].as_str().expect("id");
     assert_eq!(order(&app, &student, id).await["status"], "paid");
     assert_eq!(outbox_count(&app, &format!("receipt:{id}")).await, 1);
-    let ics = student
-        .get(app.url(&format!("/api/v1/bookings/{id}/ics")))
-        .send()
-        .await
-        .expect("request");
+    let ics = app
+        .get(&student, &format!("/api/v1/bookings/{id}/ics"))
+        .await;
     assert_eq!(ics.status(), 200);
     let ics = ics.text().await.expect("text");
     assert!(
@@ -590,17 +514,11 @@ async fn orders_are_private_and_free_sessions_book_at_once(backend: Backend) {
     );
 
     let stranger = app.new_user().await;
-    let peek = stranger
-        .get(app.url(&format!("/api/v1/orders/{id}")))
-        .send()
-        .await
-        .expect("request");
+    let peek = app.get(&stranger, &format!("/api/v1/orders/{id}")).await;
     assert_eq!(peek.status(), 404);
-    let peek = stranger
-        .get(app.url(&format!("/api/v1/bookings/{id}/ics")))
-        .send()
-        .await
-        .expect("request");
+    let peek = app
+        .get(&stranger, &format!("/api/v1/bookings/{id}/ics"))
+        .await;
     assert_eq!(peek.status(), 404);
     let _ = PASSWORD;
 }
@@ -611,31 +529,15 @@ async fn duplicated_and_reordered_webhooks_end_in_the_same_state(backend: Backen
     let mut finals = Vec::new();
     for mode in ["none", "duplicate", "reorder"] {
         let student = app.new_user().await;
-        let started = json_of(checkout(&app, &student, &slot).await).await;
+        let started = json(checkout(&app, &student, &slot).await).await;
         let id = started["order_id"].as_str().expect("id").to_owned();
         wait_webhooks_idle(&app).await;
         if mode != "none" {
             // A decline and then a success: 2 + 3 events, duplicated or delivered in reverse.
-            let fault = app
-                .sim_post(
-                    "/v1/test_helpers/webhooks/faults",
-                    &[("mode", mode), ("count", "5")],
-                )
-                .await;
-            assert_eq!(fault.status(), 200);
+            app.webhook_fault(mode, "5", None).await;
         }
-        assert_eq!(
-            confirm(&app, &intent_of(&started), "pm_card_chargeDeclined")
-                .await
-                .status(),
-            402
-        );
-        assert_eq!(
-            confirm(&app, &intent_of(&started), "pm_card_visa")
-                .await
-                .status(),
-            200
-        );
+        assert_eq!(pay(&app, &started, "pm_card_chargeDeclined").await, 402);
+        assert_eq!(pay(&app, &started, "pm_card_visa").await, 200);
         wait_for_status(&app, &student, &id, "paid").await;
         wait_webhooks_idle(&app).await;
         tokio::time::sleep(Duration::from_millis(200)).await;
@@ -671,7 +573,7 @@ async fn browser_confirm(app: &TestApp, started: &Value, fields: &[(&str, &str)]
         .await
         .expect("request");
     assert_eq!(response.status(), 200);
-    json_of(response).await
+    json(response).await
 }
 
 async fn three_d_secure_and_redirect_methods_pay_like_the_browser_does(backend: Backend) {
@@ -680,7 +582,7 @@ async fn three_d_secure_and_redirect_methods_pay_like_the_browser_does(backend: 
 
     // 3-D Secure: the card asks for authentication, the student completes it.
     let student = app.new_user().await;
-    let started = json_of(checkout(&app, &student, &slot).await).await;
+    let started = json(checkout(&app, &student, &slot).await).await;
     let id = started["order_id"].as_str().expect("id").to_owned();
     let intent = browser_confirm(
         &app,
@@ -721,7 +623,7 @@ async fn three_d_secure_and_redirect_methods_pay_like_the_browser_does(backend: 
     // PayPal and Klarna: a redirect to the provider and back to our receipt page.
     for method in ["paypal", "klarna"] {
         let student = app.new_user().await;
-        let started = json_of(checkout(&app, &student, &slot).await).await;
+        let started = json(checkout(&app, &student, &slot).await).await;
         let id = started["order_id"].as_str().expect("id").to_owned();
         let return_url = app.url(&format!("/orders/{id}"));
         let intent = browser_confirm(
@@ -770,9 +672,11 @@ async fn the_sweep_releases_a_hold_once_the_clock_passes_its_expiry(backend: Bac
     let app = spawn_app(backend).await;
     let slot = slot_for_sale(&app, 15_000, 1, 48).await;
     let student = app.new_user().await;
-    let started = json_of(checkout(&app, &student, &slot).await).await;
+    let started = json(checkout(&app, &student, &slot).await).await;
     let id = started["order_id"].as_str().expect("id").to_owned();
     assert_eq!(seats_taken(&app, &slot).await, 1);
+    // The checkout's webhooks first: this test is about the clock alone.
+    wait_webhooks_idle(&app).await;
     let sweep = || async {
         app::backend::booking::holds::expire_lapsed(&app.state)
             .await
@@ -798,42 +702,18 @@ async fn the_sweep_releases_a_hold_once_the_clock_passes_its_expiry(backend: Bac
 /// Makes the next cancels of `intent` fail at Stripe, as a transient outage
 /// would when the expiry worker tries them.
 async fn fail_cancels_of(app: &TestApp, intent: &str) {
-    let fault = app
-        .sim_post(
-            "/v1/test_helpers/faults",
-            &[
-                ("kind", "500"),
-                ("count", "20"),
-                ("path", &format!("/v1/payment_intents/{intent}/cancel")),
-            ],
-        )
-        .await;
-    assert_eq!(fault.status(), 200);
+    let path = format!("/v1/payment_intents/{intent}/cancel");
+    app.stripe_fault("500", "20", &path, None).await;
 }
 
 async fn clear_faults(app: &TestApp) {
-    let cleared = app
-        .bare_client()
-        .delete(app.sim_url("/v1/test_helpers/faults"))
-        .bearer_auth(crate::helpers::SIM_SECRET_KEY)
-        .send()
-        .await
-        .expect("request");
+    let cleared = app.sim_delete("/v1/test_helpers/faults").await;
     assert_eq!(cleared.status(), 200);
 }
 
 /// Every webhook answer the simulator recorded, as (type, status).
 async fn webhook_answers(app: &TestApp) -> Vec<(String, Option<u64>)> {
-    let deliveries: Value = app
-        .bare_client()
-        .get(app.sim_url("/v1/test_helpers/webhooks/deliveries"))
-        .bearer_auth(crate::helpers::SIM_SECRET_KEY)
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("json");
+    let deliveries = app.sim_get("/v1/test_helpers/webhooks/deliveries").await;
     deliveries["data"]
         .as_array()
         .expect("a list of deliveries")
@@ -865,7 +745,7 @@ async fn a_late_payment_while_holding_another_seat_on_the_slot_is_refunded(backe
     let slot = slot_for_sale(&app, 15_000, 5, 48).await;
     let student = app.new_user().await;
 
-    let first = json_of(checkout(&app, &student, &slot).await).await;
+    let first = json(checkout(&app, &student, &slot).await).await;
     let first_id = first["order_id"].as_str().expect("id").to_owned();
     wait_webhooks_idle(&app).await;
     fail_cancels_of(&app, &intent_of(&first)).await;
@@ -873,23 +753,13 @@ async fn a_late_payment_while_holding_another_seat_on_the_slot_is_refunded(backe
     clear_faults(&app).await;
     assert_eq!(seats_taken(&app, &slot).await, 0);
 
-    let second = json_of(checkout(&app, &student, &slot).await).await;
+    let second = json(checkout(&app, &student, &slot).await).await;
     let second_id = second["order_id"].as_str().expect("id").to_owned();
     assert_ne!(second_id, first_id, "a new order after the lapsed one");
-    assert_eq!(
-        confirm(&app, &intent_of(&second), "pm_card_visa")
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(pay(&app, &second, "pm_card_visa").await, 200);
     wait_for_status(&app, &student, &second_id, "paid").await;
     // The first PaymentIntent was never cancelled: it can still be paid.
-    assert_eq!(
-        confirm(&app, &intent_of(&first), "pm_card_visa")
-            .await
-            .status(),
-        200
-    );
+    assert_eq!(pay(&app, &first, "pm_card_visa").await, 200);
 
     let refunded = wait_for_status(&app, &student, &first_id, "refunded").await;
     assert_eq!(refunded["refunded_cents"], 15_000);
@@ -928,9 +798,9 @@ async fn reconciliation_cancels_a_lapsed_payment_and_refunds_a_lost_one(backend:
 
     // Two lapsed holds whose cancels fail: one student then books again and
     // pays the old one too (its webhooks lost), the other walks away.
-    let lost = json_of(checkout(&app, &student, &slot).await).await;
+    let lost = json(checkout(&app, &student, &slot).await).await;
     let lost_id = lost["order_id"].as_str().expect("id").to_owned();
-    let open = json_of(checkout(&app, &idle, &slot).await).await;
+    let open = json(checkout(&app, &idle, &slot).await).await;
     let open_id = open["order_id"].as_str().expect("id").to_owned();
     wait_webhooks_idle(&app).await;
     fail_cancels_of(&app, &intent_of(&lost)).await;
@@ -947,23 +817,14 @@ async fn reconciliation_cancels_a_lapsed_payment_and_refunds_a_lost_one(backend:
     assert_eq!(released, 2);
     clear_faults(&app).await;
 
-    let again = json_of(checkout(&app, &student, &slot).await).await;
+    let again = json(checkout(&app, &student, &slot).await).await;
     let again_id = again["order_id"].as_str().expect("id").to_owned();
     confirm(&app, &intent_of(&again), "pm_card_visa").await;
     wait_for_status(&app, &student, &again_id, "paid").await;
     wait_webhooks_idle(&app).await;
     // Every attempt of the late payment's two webhooks fails (5 each).
-    app.sim_post(
-        "/v1/test_helpers/webhooks/faults",
-        &[("mode", "fail"), ("count", "10")],
-    )
-    .await;
-    assert_eq!(
-        confirm(&app, &intent_of(&lost), "pm_card_visa")
-            .await
-            .status(),
-        200
-    );
+    app.webhook_fault("fail", "10", None).await;
+    assert_eq!(pay(&app, &lost, "pm_card_visa").await, 200);
     wait_webhooks_idle_within(&app, 30).await;
     assert_eq!(
         order_row(&app, &lost_id).await.0,
@@ -994,5 +855,36 @@ async fn reconciliation_cancels_a_lapsed_payment_and_refunds_a_lost_one(backend:
         again,
         reconcile::Report::default(),
         "nothing left to repair"
+    );
+}
+
+/// Two app instances on one database and one simulator process (as
+/// `server stripe-sim` serves it): the teacher onboards on one, the student
+/// books on the other, the webhooks reach the first, and both see the seat
+/// paid and the one receipt. The two inbox workers share the events.
+async fn two_instances_share_one_simulator_and_one_database(backend: Backend) {
+    let first = spawn_app_sharing_a_simulator(backend).await;
+    let second = first.second_instance().await;
+    assert_eq!(first.sim_base, second.sim_base);
+    assert_ne!(first.address, second.address);
+    let slot = slot_for_sale(&first, 15_000, 2, 48).await;
+
+    let student = second.new_user().await;
+    let started = json(checkout(&second, &student, &slot).await).await;
+    let id = started["order_id"].as_str().expect("id").to_owned();
+    assert_eq!(pay(&second, &started, "pm_card_visa").await, 200);
+    wait_for_status(&second, &student, &id, "paid").await;
+    wait_webhooks_idle(&second).await;
+    assert_eq!(seats_taken(&first, &slot).await, 1);
+    assert_eq!(outbox_count(&first, &format!("receipt:{id}")).await, 1);
+    let applied_twice: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM stripe_events WHERE processed_at IS NULL OR attempts > 1",
+    )
+    .fetch_one(first.db.pool())
+    .await
+    .expect("count");
+    assert_eq!(
+        applied_twice, 0,
+        "every event applied once, by either instance"
     );
 }

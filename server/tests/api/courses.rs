@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use app::backend::{catalog::courses, RequestContext};
 use app::model::Locale;
 
-use crate::helpers::{spawn_app, Backend, TestApp};
+use crate::helpers::{json, spawn_app, Backend, TestApp};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -24,10 +24,6 @@ on_both_databases!(
     enrolled_courses_are_the_students_own,
     the_landing_page_lists_the_newest_published_courses,
 );
-
-async fn json_of(response: reqwest::Response) -> Value {
-    response.json().await.expect("json")
-}
 
 fn course_body(price_cents: i64, visibility: &str) -> Value {
     json!({
@@ -58,7 +54,7 @@ async fn course_for_sale(app: &TestApp, price_cents: i64) -> (reqwest::Client, S
     let teacher = app.new_teacher().await;
     let saved = save(app, &teacher, &course_body(price_cents, "published")).await;
     assert_eq!(saved.status(), 200);
-    let id = json_of(saved).await["id"].as_str().expect("id").to_owned();
+    let id = json(saved).await["id"].as_str().expect("id").to_owned();
     (teacher, id)
 }
 
@@ -72,13 +68,9 @@ async fn checkout(app: &TestApp, student: &reqwest::Client, course_id: &str) -> 
 }
 
 async fn course(app: &TestApp, client: &reqwest::Client, id: &str) -> Value {
-    let response = client
-        .get(app.url(&format!("/api/v1/courses/{id}")))
-        .send()
-        .await
-        .expect("request");
+    let response = app.get(client, &format!("/api/v1/courses/{id}")).await;
     assert_eq!(response.status(), 200);
-    json_of(response).await
+    json(response).await
 }
 
 fn lesson_urls(course: &Value) -> Vec<Option<String>> {
@@ -101,14 +93,11 @@ async fn paid_courses_need_payouts_to_publish_but_drafts_do_not(backend: Backend
 
     let refused = save(&app, &teacher, &course_body(49_900, "published")).await;
     assert_eq!(refused.status(), 409);
-    assert_eq!(
-        json_of(refused).await["error"]["code"],
-        "payments_not_enabled"
-    );
+    assert_eq!(json(refused).await["error"]["code"], "payments_not_enabled");
 
     let draft = save(&app, &teacher, &course_body(49_900, "draft")).await;
     assert_eq!(draft.status(), 200);
-    let draft = json_of(draft).await;
+    let draft = json(draft).await;
     assert_eq!(draft["visibility"], "draft");
     assert_eq!(draft["is_owner"], true);
     assert_eq!(draft["lessons"].as_array().expect("lessons").len(), 2);
@@ -116,20 +105,10 @@ async fn paid_courses_need_payouts_to_publish_but_drafts_do_not(backend: Backend
 
     // A draft exists only for its teacher.
     let anonymous = app
-        .bare_client()
-        .get(app.url(&format!("/api/v1/courses/{id}")))
-        .send()
-        .await
-        .expect("request");
+        .get(&app.bare_client(), &format!("/api/v1/courses/{id}"))
+        .await;
     assert_eq!(anonymous.status(), 404);
-    let listed = json_of(
-        app.bare_client()
-            .get(app.url("/api/v1/courses"))
-            .send()
-            .await
-            .expect("request"),
-    )
-    .await;
+    let listed = app.get_json(&app.bare_client(), "/api/v1/courses").await;
     assert!(listed
         .as_array()
         .expect("list")
@@ -150,7 +129,7 @@ async fn paid_courses_need_payouts_to_publish_but_drafts_do_not(backend: Backend
     assert_eq!(save(&app, &other, &update).await.status(), 403);
     let updated = save(&app, &teacher, &update).await;
     assert_eq!(updated.status(), 200);
-    let updated = json_of(updated).await;
+    let updated = json(updated).await;
     assert_eq!(updated["title"], "Andning, uppdaterad");
     assert_eq!(
         lesson_urls(&updated),
@@ -175,7 +154,7 @@ async fn buying_a_course_enrols_and_shows_lessons_only_to_those_with_access(back
 
     let started = checkout(&app, &buyer, &id).await;
     assert_eq!(started.status(), 200);
-    let started = json_of(started).await;
+    let started = json(started).await;
     assert_eq!(started["status"], "pending");
     assert_eq!(started["amount_cents"], 49_900);
     let order_id = started["order_id"].as_str().expect("order id").to_owned();
@@ -230,14 +209,7 @@ async fn buying_a_course_enrols_and_shows_lessons_only_to_those_with_access(back
     assert!(lesson_urls(&seen_by_teacher).iter().all(Option::is_some));
 
     // The list view follows the same rule.
-    let listed = json_of(
-        buyer
-            .get(app.url("/api/v1/courses"))
-            .send()
-            .await
-            .expect("request"),
-    )
-    .await;
+    let listed = app.get_json(&buyer, "/api/v1/courses").await;
     let mine = listed
         .as_array()
         .expect("list")
@@ -251,7 +223,7 @@ async fn buying_a_course_enrols_and_shows_lessons_only_to_those_with_access(back
     // Buying it again is refused clearly.
     let again = checkout(&app, &buyer, &id).await;
     assert_eq!(again.status(), 409);
-    let again = json_of(again).await;
+    let again = json(again).await;
     assert_eq!(again["error"]["code"], "conflict");
     assert!(!again["error"]["message"].as_str().unwrap_or("").is_empty());
 
@@ -266,11 +238,7 @@ async fn buying_a_course_enrols_and_shows_lessons_only_to_those_with_access(back
     let still_mine = course(&app, &buyer, &id).await;
     assert_eq!(still_mine["enrolled"], true);
     assert!(lesson_urls(&still_mine).iter().all(Option::is_some));
-    let gone = other
-        .get(app.url(&format!("/api/v1/courses/{id}")))
-        .send()
-        .await
-        .expect("request");
+    let gone = app.get(&other, &format!("/api/v1/courses/{id}")).await;
     assert_eq!(gone.status(), 404);
 }
 
@@ -281,7 +249,7 @@ async fn free_courses_enrol_at_once(backend: Backend) {
 
     let started = checkout(&app, &student, &id).await;
     assert_eq!(started.status(), 200);
-    let started = json_of(started).await;
+    let started = json(started).await;
     assert_eq!(started["status"], "paid");
     assert!(started["client_secret"].is_null());
 
@@ -307,10 +275,10 @@ async fn asking_twice_while_pending_returns_the_same_order(backend: Backend) {
     let (_, id) = course_for_sale(&app, 30_000).await;
     let student = app.new_user().await;
 
-    let first = json_of(checkout(&app, &student, &id).await).await;
+    let first = json(checkout(&app, &student, &id).await).await;
     let second = checkout(&app, &student, &id).await;
     assert_eq!(second.status(), 200);
-    let second = json_of(second).await;
+    let second = json(second).await;
     assert_eq!(first["order_id"], second["order_id"]);
     assert_eq!(first["client_secret"], second["client_secret"]);
     let orders: i64 =
@@ -326,7 +294,7 @@ async fn asking_twice_while_pending_returns_the_same_order(backend: Backend) {
     let (a, b) = tokio::join!(checkout(&app, &other, &id), checkout(&app, &other, &id));
     assert_eq!(a.status(), 200);
     assert_eq!(b.status(), 200);
-    let (a, b) = (json_of(a).await, json_of(b).await);
+    let (a, b) = (json(a).await, json(b).await);
     assert_eq!(a["order_id"], b["order_id"]);
     let orders: i64 =
         sqlx::query_scalar("SELECT CAST(COUNT(*) AS BIGINT) FROM orders WHERE course_id = $1")
@@ -341,20 +309,11 @@ async fn stripe_failing_at_course_checkout_cancels_the_order(backend: Backend) {
     let app = spawn_app(backend).await;
     let (_, id) = course_for_sale(&app, 30_000).await;
     let student = app.new_user().await;
-    let fault = app
-        .sim_post(
-            "/v1/test_helpers/faults",
-            &[
-                ("kind", "500"),
-                ("count", "3"),
-                ("path", "/v1/payment_intents"),
-            ],
-        )
+    app.stripe_fault("500", "3", "/v1/payment_intents", None)
         .await;
-    assert_eq!(fault.status(), 200);
     let refused = checkout(&app, &student, &id).await;
     assert_eq!(refused.status(), 503);
-    assert_eq!(json_of(refused).await["error"]["code"], "unavailable");
+    assert_eq!(json(refused).await["error"]["code"], "unavailable");
     let status: String = sqlx::query_scalar("SELECT status FROM orders WHERE course_id = $1")
         .bind(&id)
         .fetch_one(app.db.pool())
@@ -365,7 +324,7 @@ async fn stripe_failing_at_course_checkout_cancels_the_order(backend: Backend) {
     // Once Stripe answers again, a new checkout works.
     let started = checkout(&app, &student, &id).await;
     assert_eq!(started.status(), 200);
-    assert_eq!(json_of(started).await["status"], "pending");
+    assert_eq!(json(started).await["status"], "pending");
 }
 
 async fn course_rules_are_enforced(backend: Backend) {
@@ -375,7 +334,7 @@ async fn course_rules_are_enforced(backend: Backend) {
     body["lessons"] = json!([]);
     let refused = save(&app, &teacher, &body).await;
     assert_eq!(refused.status(), 422);
-    assert_eq!(json_of(refused).await["error"]["code"], "validation");
+    assert_eq!(json(refused).await["error"]["code"], "validation");
 
     let mut body = course_body(100, "draft");
     assert_eq!(save(&app, &teacher, &body).await.status(), 422);
@@ -479,7 +438,7 @@ async fn html_page(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16,
 async fn buy(app: &TestApp, student: &reqwest::Client, course_id: &str) -> String {
     let started = checkout(app, student, course_id).await;
     assert_eq!(started.status(), 200);
-    let started = json_of(started).await;
+    let started = json(started).await;
     let order_id = started["order_id"].as_str().expect("order id").to_owned();
     let confirmed = app
         .sim_post(
@@ -511,12 +470,12 @@ async fn a_course_order_has_a_receipt_for_its_owner_only(backend: Backend) {
 
     app.eventually(|| async {
         let response = buyer.get(&url).send().await.expect("request");
-        response.status() == 200 && json_of(response).await["payment_method"] == "card"
+        response.status() == 200 && json(response).await["payment_method"] == "card"
     })
     .await;
     let response = buyer.get(&url).send().await.expect("request");
     assert_eq!(response.status(), 200);
-    let order = json_of(response).await;
+    let order = json(response).await;
     assert_eq!(order["id"], order_id.as_str());
     assert_eq!(order["status"], "paid");
     assert_eq!(order["course_id"], id.as_str());
@@ -531,7 +490,7 @@ async fn a_course_order_has_a_receipt_for_its_owner_only(backend: Backend) {
     // Someone else's course order does not exist for them.
     let response = other.get(&url).send().await.expect("request");
     assert_eq!(response.status(), 404);
-    assert_eq!(json_of(response).await["error"]["code"], "not_found");
+    assert_eq!(json(response).await["error"]["code"], "not_found");
     assert_eq!(
         app.bare_client()
             .get(&url)
@@ -543,14 +502,7 @@ async fn a_course_order_has_a_receipt_for_its_owner_only(backend: Backend) {
     );
 
     // "Min bokning" stays seats only.
-    let bookings = json_of(
-        buyer
-            .get(app.url("/api/v1/bookings"))
-            .send()
-            .await
-            .expect("request"),
-    )
-    .await;
+    let bookings = app.get_json(&buyer, "/api/v1/bookings").await;
     assert_eq!(bookings.as_array().map(Vec::len), Some(0));
 
     // The receipt page opens the course instead of a booking.
@@ -626,7 +578,7 @@ async fn the_landing_page_lists_the_newest_published_courses(backend: Backend) {
         body["title"] = json!(format!("Publicerad kurs nummer {n}"));
         let saved = save(&app, &teacher, &body).await;
         assert_eq!(saved.status(), 200);
-        ids.push(json_of(saved).await["id"].as_str().expect("id").to_owned());
+        ids.push(json(saved).await["id"].as_str().expect("id").to_owned());
     }
     let mut draft = course_body(49_900, "draft");
     draft["title"] = json!("Hemligt utkast");

@@ -43,7 +43,13 @@ pub struct TestApp {
     pub state: app::backend::AppState,
     /// Keeps cookies, like a browser.
     pub client: reqwest::Client,
-    _db: TestDb,
+    /// The simulated Stripe's base: this server's `/_sim/stripe`, or a
+    /// `server stripe-sim` process shared by several instances.
+    pub sim_base: String,
+    /// Settings the app was started with, for a second instance.
+    settings: Vec<(String, String)>,
+    /// Removes the database when the first instance goes.
+    _db: Option<std::sync::Arc<TestDb>>,
 }
 
 pub const PASSWORD: &str = "correct horse battery";
@@ -61,6 +67,26 @@ impl TestApp {
     /// A client without a cookie jar, for Bearer-only requests.
     pub fn bare_client(&self) -> reqwest::Client {
         client_builder().build().expect("client")
+    }
+
+    /// GET `path` as `client`: a signed-in client, or `bare_client()` for a visitor.
+    pub async fn get(&self, client: &reqwest::Client, path: &str) -> reqwest::Response {
+        client.get(self.url(path)).send().await.expect("request")
+    }
+
+    /// A POST without a body to `path` as `client`.
+    pub async fn post(&self, client: &reqwest::Client, path: &str) -> reqwest::Response {
+        client.post(self.url(path)).send().await.expect("request")
+    }
+
+    /// [`Self::get`], read as text (a page's HTML).
+    pub async fn get_text(&self, client: &reqwest::Client, path: &str) -> String {
+        self.get(client, path).await.text().await.expect("body")
+    }
+
+    /// [`Self::get`], read as JSON.
+    pub async fn get_json(&self, client: &reqwest::Client, path: &str) -> serde_json::Value {
+        json(self.get(client, path).await).await
     }
 
     pub async fn signup(&self, email: &str) -> reqwest::Response {
@@ -97,17 +123,54 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
 
 /// The app with some settings of its own, e.g. `("MEMBERSHIP_TRIAL_DAYS", "14")`.
 pub async fn spawn_app_with(backend: Backend, settings: &[(&str, &str)]) -> TestApp {
-    let test_db = TestDb::new(backend);
-    let url = test_db.url.clone();
-    let data_dir = test_db.data_dir();
-    let config = Config::from_lookup(|key| {
-        if let Some((_, value)) = settings.iter().find(|(k, _)| *k == key) {
-            return Some((*value).to_owned());
+    let settings = settings
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect();
+    launch(std::sync::Arc::new(TestDb::new(backend)), settings).await
+}
+
+impl TestApp {
+    /// Another instance of the app on the same database, with the same settings.
+    pub async fn second_instance(&self) -> TestApp {
+        let db = self
+            ._db
+            .clone()
+            .expect("the first instance owns the database");
+        launch(db, self.settings.clone()).await
+    }
+}
+
+/// An app whose simulated Stripe is not its own: the routes of
+/// `server stripe-sim` served on another port, as that process would, with
+/// webhooks to this instance. `second_instance` shares it and the database.
+pub async fn spawn_app_sharing_a_simulator(backend: Backend) -> TestApp {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a port for the simulator");
+    let origin = format!("http://{}", listener.local_addr().expect("address"));
+    let app = spawn_app_with(backend, &[("STRIPE_SIM_URL", &origin)]).await;
+    let config = test_config(&app.settings, app.db_url(), &app.data_dir());
+    let args = server::stripe_sim_process::SimArgs {
+        addr: listener.local_addr().expect("address"),
+        webhook_url: Some(app.url("/webhooks/stripe")),
+        public_url: Some(origin.clone()),
+        retry_compression: 1000,
+    };
+    let router =
+        server::stripe_sim_process::router(&config, &args, &origin).expect("simulator routes");
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    app
+}
+
+fn test_config(settings: &[(String, String)], url: &str, data_dir: &str) -> Config {
+    Config::from_lookup(|key| {
+        if let Some((_, value)) = settings.iter().find(|(k, _)| k == key) {
+            return Some(value.clone());
         }
-        default_setting(key, &url, &data_dir)
+        default_setting(key, url, data_dir)
     })
-    .expect("test config");
-    launch(test_db, config).await
+    .expect("test config")
 }
 
 /// What every test app runs with.
@@ -137,19 +200,26 @@ pub fn client_builder() -> reqwest::ClientBuilder {
         .timeout(std::time::Duration::from_secs(60))
 }
 
-async fn launch(test_db: TestDb, config: Config) -> TestApp {
+async fn launch(test_db: std::sync::Arc<TestDb>, settings: Vec<(String, String)>) -> TestApp {
+    let config = test_config(&settings, &test_db.url, &test_db.data_dir);
     let app = Application::build(&config).await.expect("the app starts");
     let address = format!("http://{}", app.addr());
     let db = app.state().db.clone();
     let state = app.state().clone();
     tokio::spawn(app.run_until_stopped());
     let client = client_builder().cookie_store(true).build().expect("client");
+    let sim_base = match settings.iter().find(|(k, _)| k == "STRIPE_SIM_URL") {
+        Some((_, origin)) => format!("{origin}/_sim/stripe"),
+        None => format!("{address}/_sim/stripe"),
+    };
     TestApp {
         address,
         db,
         state,
         client,
-        _db: test_db,
+        sim_base,
+        settings,
+        _db: Some(test_db),
     }
 }
 
@@ -157,6 +227,8 @@ async fn launch(test_db: TestDb, config: Config) -> TestApp {
 /// or a uniquely named PostgreSQL database, removed on drop.
 struct TestDb {
     url: String,
+    /// A directory of the test's own for files the server writes.
+    data_dir: String,
     sqlite_dir: Option<PathBuf>,
     postgres: Option<(String, String)>,
 }
@@ -176,6 +248,7 @@ impl TestDb {
                 std::fs::create_dir_all(&dir).expect("temp dir");
                 TestDb {
                     url: format!("sqlite://{}/aveli.db", dir.display()),
+                    data_dir: dir.join("data").display().to_string(),
                     sqlite_dir: Some(dir),
                     postgres: None,
                 }
@@ -185,24 +258,15 @@ impl TestDb {
                 let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
                 TestDb {
                     url: format!("{base}/{name}"),
+                    data_dir: std::env::temp_dir()
+                        .join(format!("aveli-data-{}", uuid::Uuid::now_v7().simple()))
+                        .display()
+                        .to_string(),
                     sqlite_dir: None,
                     postgres: Some((admin, name)),
                 }
             }
         }
-    }
-}
-
-impl TestDb {
-    /// A directory of the test's own for files the server writes.
-    fn data_dir(&self) -> String {
-        let dir = match &self.sqlite_dir {
-            Some(dir) => dir.join("data"),
-            None => {
-                std::env::temp_dir().join(format!("aveli-data-{}", uuid::Uuid::now_v7().simple()))
-            }
-        };
-        dir.display().to_string()
     }
 }
 
@@ -244,9 +308,19 @@ impl TestApp {
         client
     }
 
-    /// `{address}/_sim/stripe{path}`: the simulated Stripe API.
+    /// `{sim_base}{path}`: the simulated Stripe API.
     pub fn sim_url(&self, path: &str) -> String {
-        format!("{}/_sim/stripe{}", self.address, path)
+        format!("{}{}", self.sim_base, path)
+    }
+
+    fn db_url(&self) -> &str {
+        self._db.as_ref().map_or("", |db| db.url.as_str())
+    }
+
+    fn data_dir(&self) -> String {
+        self._db
+            .as_ref()
+            .map_or_else(String::new, |db| db.data_dir.clone())
     }
 
     /// A form POST to the simulator's API with the secret key.
@@ -258,6 +332,53 @@ impl TestApp {
             .send()
             .await
             .expect("simulator request")
+    }
+
+    /// A GET of the simulator's API with the secret key, read as JSON.
+    pub async fn sim_get(&self, path: &str) -> serde_json::Value {
+        self.bare_client()
+            .get(self.sim_url(path))
+            .bearer_auth(SIM_SECRET_KEY)
+            .send()
+            .await
+            .expect("simulator request")
+            .json()
+            .await
+            .expect("simulator json")
+    }
+
+    /// A DELETE of the simulator's API with the secret key.
+    pub async fn sim_delete(&self, path: &str) -> reqwest::Response {
+        self.bare_client()
+            .delete(self.sim_url(path))
+            .bearer_auth(SIM_SECRET_KEY)
+            .send()
+            .await
+            .expect("simulator request")
+    }
+
+    /// Makes the simulator answer the next `count` calls to `path` with the
+    /// fault `kind` (a status such as `500`, or `timeout`), after `delay_ms`.
+    pub async fn stripe_fault(&self, kind: &str, count: &str, path: &str, delay_ms: Option<&str>) {
+        let mut form = vec![("kind", kind), ("count", count), ("path", path)];
+        if let Some(delay) = delay_ms {
+            form.push(("delay_ms", delay));
+        }
+        let response = self.sim_post("/v1/test_helpers/faults", &form).await;
+        assert_eq!(response.status(), 200, "{:?}", response.text().await);
+    }
+
+    /// Makes the simulator's next `count` webhook deliveries misbehave:
+    /// `mode` is `delay`, `fail`, `duplicate` or `reorder`.
+    pub async fn webhook_fault(&self, mode: &str, count: &str, delay_ms: Option<&str>) {
+        let mut form = vec![("mode", mode), ("count", count)];
+        if let Some(delay) = delay_ms {
+            form.push(("delay_ms", delay));
+        }
+        let response = self
+            .sim_post("/v1/test_helpers/webhooks/faults", &form)
+            .await;
+        assert_eq!(response.status(), 200, "{:?}", response.text().await);
     }
 
     /// Starts onboarding for the teacher behind `client` and returns the
@@ -301,6 +422,35 @@ impl TestApp {
         })
         .await;
         account
+    }
+
+    /// Waits until the simulator has delivered every webhook (or given it up)
+    /// and the inbox has applied every stored event, within `secs`: one
+    /// retried with back-off (it outran our own write) included.
+    pub async fn webhooks_idle_within(&self, secs: u64) {
+        self.eventually_within(secs, || async {
+            self.sim_get("/v1/test_helpers/webhooks/idle").await["idle"] == true
+        })
+        .await;
+        self.eventually_within(secs, || async {
+            app::backend::webhooks::inbox::pending(&self.db)
+                .await
+                .expect("pending events")
+                == 0
+        })
+        .await;
+    }
+
+    /// Waits until the webhook inbox has applied every stored event it can
+    /// now (webhooks are stored at once and applied by its worker).
+    pub async fn webhooks_settled(&self) {
+        self.eventually(|| async {
+            app::backend::webhooks::inbox::busy(&self.state)
+                .await
+                .expect("inbox")
+                == 0
+        })
+        .await;
     }
 
     /// Waits (up to 10 s) until `check` holds: webhooks arrive asynchronously.

@@ -4,6 +4,7 @@
 mod helpers;
 
 mod accounts;
+mod attendance;
 mod checkout;
 mod connect;
 mod courses;

@@ -5,7 +5,7 @@
 use serde_json::{json, Value};
 use stripe_webhook::Webhook;
 
-use crate::helpers::{spawn_app, spawn_app_with, Backend, TestApp, WEBHOOK_SECRET};
+use crate::helpers::{json, spawn_app, spawn_app_with, Backend, TestApp, WEBHOOK_SECRET};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -18,31 +18,17 @@ on_both_databases!(
     renewals_extend_fail_recover_and_end_at_the_period_end,
     a_three_d_secure_card_pays_the_first_invoice_after_authentication,
     a_trial_saves_the_card_then_the_first_charge_makes_it_active,
+    a_paid_invoice_applied_after_a_newer_subscription_event_still_pays,
 );
 
-async fn json_of(response: reqwest::Response) -> Value {
-    response.json().await.expect("json")
-}
-
 async fn start(app: &TestApp, student: &reqwest::Client) -> Value {
-    let response = student
-        .post(app.url("/api/v1/checkout/subscription"))
-        .send()
-        .await
-        .expect("request");
+    let response = app.post(student, "/api/v1/checkout/subscription").await;
     assert_eq!(response.status(), 200);
-    json_of(response).await
+    json(response).await
 }
 
 async fn membership(app: &TestApp, student: &reqwest::Client) -> Value {
-    json_of(
-        student
-            .get(app.url("/api/v1/membership"))
-            .send()
-            .await
-            .expect("request"),
-    )
-    .await
+    app.get_json(student, "/api/v1/membership").await
 }
 
 async fn pay(app: &TestApp, started: &Value, payment_method: &str) -> reqwest::Response {
@@ -71,6 +57,9 @@ async fn new_member(app: &TestApp) -> (reqwest::Client, String) {
     let subscription = started["subscription_id"].as_str().expect("id").to_owned();
     assert_eq!(pay(app, &started, "pm_card_visa").await.status(), 200);
     wait_for(app, &student, "active").await;
+    // Every webhook of the first payment is applied: what a test does next
+    // never races them.
+    app.webhooks_idle_within(10).await;
     (student, subscription)
 }
 
@@ -111,11 +100,8 @@ async fn paying_the_first_invoice_makes_a_member_and_a_second_attempt_returns_it
             .expect("count");
     assert_eq!(customers, 1, "one Customer, stored on the user");
     assert_eq!(
-        app.bare_client()
-            .post(app.url("/api/v1/checkout/subscription"))
-            .send()
+        app.post(&app.bare_client(), "/api/v1/checkout/subscription")
             .await
-            .expect("request")
             .status(),
         401
     );
@@ -130,7 +116,7 @@ async fn a_declined_first_payment_stays_incomplete_until_a_retry_pays(backend: B
         402
     );
     // Let the invoice.payment_failed webhook arrive; it must not make it past_due.
-    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    app.webhooks_idle_within(10).await;
     let after = membership(&app, &student).await;
     assert_eq!(after["status"], "incomplete");
     assert_eq!(after["is_member"], false);
@@ -141,34 +127,22 @@ async fn a_declined_first_payment_stays_incomplete_until_a_retry_pays(backend: B
 async fn cancel_at_period_end_keeps_access_and_resume_takes_it_back(backend: Backend) {
     let app = spawn_app(backend).await;
     let (student, _) = new_member(&app).await;
-    let cancelled = json_of(
-        student
-            .post(app.url("/api/v1/membership/cancel"))
-            .send()
-            .await
-            .expect("request"),
-    )
-    .await;
+    let cancelled = json(app.post(&student, "/api/v1/membership/cancel").await).await;
     assert_eq!(cancelled["cancel_at_period_end"], true);
     assert_eq!(
         cancelled["is_member"], true,
         "access continues until the period ends"
     );
-    let resumed = json_of(
-        student
-            .post(app.url("/api/v1/membership/resume"))
-            .send()
-            .await
-            .expect("request"),
-    )
-    .await;
+    let resumed = json(app.post(&student, "/api/v1/membership/resume").await).await;
     assert_eq!(resumed["cancel_at_period_end"], false);
+    // Both changes' webhooks applied, in order: the stored row agrees.
+    app.webhooks_idle_within(10).await;
+    assert_eq!(
+        membership(&app, &student).await["cancel_at_period_end"],
+        false
+    );
     let stranger = app.new_user().await;
-    let nothing = stranger
-        .post(app.url("/api/v1/membership/cancel"))
-        .send()
-        .await
-        .expect("request");
+    let nothing = app.post(&stranger, "/api/v1/membership/cancel").await;
     assert_eq!(nothing.status(), 404);
 }
 
@@ -181,16 +155,9 @@ async fn subscription_event(
     status: &str,
     created: i64,
 ) -> String {
-    let mut object: Value = app
-        .bare_client()
-        .get(app.sim_url(&format!("/v1/subscriptions/{subscription}")))
-        .bearer_auth(crate::helpers::SIM_SECRET_KEY)
-        .send()
-        .await
-        .expect("request")
-        .json()
-        .await
-        .expect("json");
+    let mut object = app
+        .sim_get(&format!("/v1/subscriptions/{subscription}"))
+        .await;
     object["status"] = json!(status);
     json!({
         "id": event_id,
@@ -206,9 +173,11 @@ async fn subscription_event(
     .to_string()
 }
 
+/// Delivers `payload`, signed, and waits until the inbox applied what it can.
 async fn deliver(app: &TestApp, payload: &str) -> u16 {
-    let now = chrono::Utc::now().timestamp();
-    app.bare_client()
+    let now = app.state.clock.now();
+    let status = app
+        .bare_client()
         .post(app.url("/webhooks/stripe"))
         .header(
             "stripe-signature",
@@ -219,13 +188,15 @@ async fn deliver(app: &TestApp, payload: &str) -> u16 {
         .await
         .expect("request")
         .status()
-        .as_u16()
+        .as_u16();
+    app.webhooks_settled().await;
+    status
 }
 
 async fn stale_and_duplicated_subscription_events_never_move_it_backwards(backend: Backend) {
     let app = spawn_app(backend).await;
+    // `new_member` waits until the first payment's webhooks are applied.
     let (student, subscription) = new_member(&app).await;
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
 
     // An "incomplete" from before the payment arrives late: ignored.
     let stale = subscription_event(
@@ -284,7 +255,7 @@ async fn stale_and_duplicated_subscription_events_never_move_it_backwards(backen
 
 /// Stripe can deliver a subscription's event before `subscribe` has stored the
 /// subscription's id. The event names its membership in the metadata; it is
-/// refused (409, nothing recorded) so that Stripe's retry applies it.
+/// stored and waits in the inbox, retried with back-off, until the id is there.
 async fn an_event_that_outruns_the_stored_subscription_id_is_retried(backend: Backend) {
     let app = spawn_app(backend).await;
     let (student, subscription) = new_member(&app).await;
@@ -298,33 +269,52 @@ async fn an_event_that_outruns_the_stored_subscription_id_is_retried(backend: Ba
     set_id(None).await.expect("forget the id");
     let later = chrono::Utc::now().timestamp() + 60;
     let early = subscription_event(&app, "evt_early", &subscription, "past_due", later).await;
-    assert_eq!(deliver(&app, &early).await, 409);
-    let recorded: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stripe_events WHERE id = $1")
-        .bind("evt_early")
+    assert_eq!(deliver(&app, &early).await, 200, "stored for later");
+    let (processed, attempts): (Option<i64>, i64) = {
+        use sqlx::Row;
+        let row = sqlx::query("SELECT processed_at, attempts FROM stripe_events WHERE id = $1")
+            .bind("evt_early")
+            .fetch_one(app.db.pool())
+            .await
+            .expect("the event is in the inbox");
+        (row.get(0), row.get(1))
+    };
+    assert_eq!(processed, None, "not applied yet");
+    assert!(attempts >= 1, "tried once: {attempts}");
+    assert_eq!(membership(&app, &student).await["status"], "active");
+    // A newer event of the same subscription waits behind it, untried.
+    let newer = subscription_event(&app, "evt_newer", &subscription, "canceled", later + 30).await;
+    assert_eq!(deliver(&app, &newer).await, 200);
+    let tried: i64 = sqlx::query_scalar("SELECT attempts FROM stripe_events WHERE id = $1")
+        .bind("evt_newer")
         .fetch_one(app.db.pool())
         .await
-        .expect("count");
-    assert_eq!(recorded, 0, "a refused event is not recorded as seen");
+        .expect("stored");
+    assert_eq!(tried, 0, "events of one object apply in created order");
 
-    // Once the id is stored, the retry applies.
+    // Once the id is stored, the next attempt applies both, in order.
     set_id(Some(subscription.clone()))
         .await
         .expect("store the id");
-    assert_eq!(deliver(&app, &early).await, 200);
-    assert_eq!(membership(&app, &student).await["status"], "past_due");
+    app.advance_clock(60);
+    app.webhooks_settled().await;
+    assert_eq!(membership(&app, &student).await["status"], "canceled");
     assert_eq!(deliver(&app, &early).await, 200, "and only once");
+    let applied: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM stripe_events WHERE id = $1 AND processed_at IS NOT NULL",
+    )
+    .bind("evt_early")
+    .fetch_one(app.db.pool())
+    .await
+    .expect("count");
+    assert_eq!(applied, 1);
 }
 
 /// Whether `client` sees the recording of `session_id` in the published list.
 async fn sees_recording(app: &TestApp, client: &reqwest::Client, session_id: &str) -> bool {
-    let list: Value = json_of(
-        client
-            .get(app.url("/api/v1/studio/sessions?status=published"))
-            .send()
-            .await
-            .expect("request"),
-    )
-    .await;
+    let list: Value = app
+        .get_json(client, "/api/v1/studio/sessions?status=published")
+        .await;
     let session = list
         .as_array()
         .expect("list")
@@ -339,7 +329,7 @@ async fn sees_recording(app: &TestApp, client: &reqwest::Client, session_id: &st
 async fn the_recordings_access_matrix(backend: Backend) {
     let app = spawn_app(backend).await;
     let teacher = app.new_teacher().await;
-    let session = json_of(
+    let session = json(
         teacher
             .post(app.url("/api/v1/studio/sessions"))
             .json(&json!({"title": "Inspelad yoga", "description": "", "capacity": 10, "price_cents": 0,
@@ -355,7 +345,7 @@ async fn the_recordings_access_matrix(backend: Backend) {
         chrono::Duration::hours(1),
     )
     .expect("trunc");
-    let slot = json_of(
+    let slot = json(
         teacher
             .post(app.url(&format!("/api/v1/studio/sessions/{session_id}/slots")))
             .json(&json!({ "start_at": start, "end_at": start + chrono::Duration::minutes(60) }))
@@ -372,7 +362,7 @@ async fn the_recordings_access_matrix(backend: Backend) {
         .await
         .expect("request");
     assert_eq!(
-        json_of(booking).await["status"],
+        json(booking).await["status"],
         "paid",
         "a free seat is booked at once"
     );
@@ -406,7 +396,7 @@ async fn advance(app: &TestApp, subscription: &str, outcome: &str) -> Value {
         )
         .await;
     assert_eq!(response.status(), 200);
-    json_of(response).await
+    json(response).await
 }
 
 async fn renewals_extend_fail_recover_and_end_at_the_period_end(backend: Backend) {
@@ -477,11 +467,7 @@ async fn renewals_extend_fail_recover_and_end_at_the_period_end(backend: Backend
     .await;
 
     // Cancelled at the period end: it ends when the period does.
-    student
-        .post(app.url("/api/v1/membership/cancel"))
-        .send()
-        .await
-        .expect("request");
+    app.post(&student, "/api/v1/membership/cancel").await;
     advance(&app, &subscription, "succeed").await;
     let ended = wait_for(&app, &student, "canceled").await;
     assert_eq!(ended["is_member"], false);
@@ -532,7 +518,7 @@ async fn a_three_d_secure_card_pays_the_first_invoice_after_authentication(backe
         ],
     )
     .await;
-    assert_eq!(json_of(confirmed).await["status"], "requires_action");
+    assert_eq!(json(confirmed).await["status"], "requires_action");
     assert_eq!(
         membership(&app, &student).await["is_member"],
         false,
@@ -591,7 +577,7 @@ async fn a_trial_saves_the_card_then_the_first_charge_makes_it_active(backend: B
         .send()
         .await
         .expect("request");
-    assert_eq!(json_of(confirmed).await["status"], "succeeded");
+    assert_eq!(json(confirmed).await["status"], "succeeded");
     app.eventually(|| async { membership(&app, &student).await["needs_payment_method"] == false })
         .await;
     let again = start(&app, &student).await;
@@ -616,4 +602,56 @@ async fn a_trial_saves_the_card_then_the_first_charge_makes_it_active(backend: B
             .await
             .expect("count");
     assert_eq!(welcomes, 1, "one welcome, at the trial's start");
+}
+
+/// The inbox applies events of different objects in arrival order, so a
+/// paid invoice can come after a newer subscription event. It does not move
+/// the status back, and what it paid for still counts: `paid_until` moves.
+async fn a_paid_invoice_applied_after_a_newer_subscription_event_still_pays(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let (student, subscription) = new_member(&app).await;
+    let paid_until = || async {
+        sqlx::query_scalar::<_, Option<i64>>(
+            "SELECT paid_until FROM memberships WHERE stripe_subscription_id = $1",
+        )
+        .bind(&subscription)
+        .fetch_one(app.db.pool())
+        .await
+        .expect("row")
+        .expect("paid until")
+    };
+    let before = paid_until().await;
+    let later = chrono::Utc::now().timestamp() + 120;
+    let past_due =
+        subscription_event(&app, "evt_newer_past_due", &subscription, "past_due", later).await;
+    assert_eq!(deliver(&app, &past_due).await, 200);
+
+    // The next period's invoice, paid, from before that event.
+    let sub = app
+        .sim_get(&format!("/v1/subscriptions/{subscription}"))
+        .await;
+    let invoice_id = sub["latest_invoice"].as_str().expect("latest invoice");
+    let mut invoice = app.sim_get(&format!("/v1/invoices/{invoice_id}")).await;
+    invoice["id"] = json!("in_next_period");
+    let next_end = before + 30 * 86_400;
+    for line in invoice["lines"]["data"].as_array_mut().expect("lines") {
+        line["period"]["end"] = json!(next_end);
+    }
+    let event = json!({
+        "id": "evt_paid_earlier",
+        "object": "event",
+        "api_version": "2026-09-30.endive",
+        "created": later - 60,
+        "data": { "object": invoice },
+        "livemode": false,
+        "pending_webhooks": 1,
+        "request": { "id": null, "idempotency_key": null },
+        "type": "invoice.paid",
+    })
+    .to_string();
+    assert_eq!(deliver(&app, &event).await, 200);
+    let after = membership(&app, &student).await;
+    assert_eq!(after["status"], "past_due", "the newer status stays");
+    assert_eq!(paid_until().await, next_end, "the payment counts");
+    assert_eq!(after["is_member"], true, "paid for: access continues");
 }

@@ -1,20 +1,18 @@
 //! `GET /api/v1/moon`.
 
-use crate::helpers::{json, spawn_app, Backend};
+use crate::helpers::{spawn_app, Backend};
 use crate::on_both_databases;
 
 on_both_databases!(moon_phases_and_daily_fractions);
 
 async fn moon_phases_and_daily_fractions(backend: Backend) {
     let app = spawn_app(backend).await;
-    let body = json(
-        app.client
-            .get(app.url("/api/v1/moon?from=2000-01-01T00:00:00Z&to=2000-02-01T00:00:00Z"))
-            .send()
-            .await
-            .expect("request"),
-    )
-    .await;
+    let body = app
+        .get_json(
+            &app.client,
+            "/api/v1/moon?from=2000-01-01T00:00:00Z&to=2000-02-01T00:00:00Z",
+        )
+        .await;
     let phases = body["phases"].as_array().expect("phases");
     let names: Vec<&str> = phases.iter().filter_map(|p| p["phase"].as_str()).collect();
     assert_eq!(names, ["new", "first_quarter", "full", "last_quarter"]);
@@ -28,10 +26,10 @@ async fn moon_phases_and_daily_fractions(backend: Backend) {
     assert!(on_full > 0.98, "{on_full}");
 
     let bad = app
-        .client
-        .get(app.url("/api/v1/moon?from=2000-01-01T00:00:00Z&to=2003-01-01T00:00:00Z"))
-        .send()
-        .await
-        .expect("request");
+        .get(
+            &app.client,
+            "/api/v1/moon?from=2000-01-01T00:00:00Z&to=2003-01-01T00:00:00Z",
+        )
+        .await;
     assert_eq!(bad.status(), 422);
 }

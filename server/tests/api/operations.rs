@@ -7,6 +7,7 @@ on_both_databases!(
     health_and_readiness,
     unknown_api_paths_are_json_404,
     openapi_document_lists_the_endpoints,
+    every_operation_documents_its_errors_and_answers_them_in_json,
     metrics_count_requests,
     responses_carry_a_request_id_and_are_compressed,
     the_test_clock_hook_moves_the_server_clock,
@@ -14,20 +15,10 @@ on_both_databases!(
 
 async fn health_and_readiness(backend: Backend) {
     let app = spawn_app(backend).await;
-    let health = app
-        .client
-        .get(app.url("/healthz"))
-        .send()
-        .await
-        .expect("request");
+    let health = app.get(&app.client, "/healthz").await;
     assert_eq!(health.status(), 200);
     assert_eq!(health.text().await.expect("body"), "ok");
-    let ready = app
-        .client
-        .get(app.url("/readyz"))
-        .send()
-        .await
-        .expect("request");
+    let ready = app.get(&app.client, "/readyz").await;
     assert_eq!(ready.status(), 200);
     assert_eq!(ready.text().await.expect("body"), "ready");
 }
@@ -35,7 +26,7 @@ async fn health_and_readiness(backend: Backend) {
 async fn unknown_api_paths_are_json_404(backend: Backend) {
     let app = spawn_app(backend).await;
     for path in ["/api/v1/no-such-thing", "/api/v1/sessions/x/y/z"] {
-        let response = app.client.get(app.url(path)).send().await.expect("request");
+        let response = app.get(&app.client, path).await;
         assert_eq!(response.status(), 404, "{path}");
         assert!(response
             .headers()
@@ -48,14 +39,7 @@ async fn unknown_api_paths_are_json_404(backend: Backend) {
 
 async fn openapi_document_lists_the_endpoints(backend: Backend) {
     let app = spawn_app(backend).await;
-    let doc = json(
-        app.client
-            .get(app.url("/api/v1/openapi.json"))
-            .send()
-            .await
-            .expect("request"),
-    )
-    .await;
+    let doc = app.get_json(&app.client, "/api/v1/openapi.json").await;
     assert!(doc["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
     for path in [
         "/api/v1/auth/signup",
@@ -71,19 +55,64 @@ async fn openapi_document_lists_the_endpoints(backend: Backend) {
     }
 }
 
+/// The statuses the extractors and layers can give are in the document for
+/// every operation (`api/openapi.rs`), with the JSON error, and a bad query
+/// answers with that JSON error (it was axum's 400 in plain text).
+async fn every_operation_documents_its_errors_and_answers_them_in_json(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let doc = app.get_json(&app.client, "/api/v1/openapi.json").await;
+    let paths = doc["paths"].as_object().expect("paths");
+    let mut operations = 0;
+    for (path, item) in paths {
+        for (method, operation) in item.as_object().expect("path item") {
+            if !["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+                continue;
+            }
+            operations += 1;
+            let responses = &operation["responses"];
+            let listed = |status: &str| responses[status].is_object();
+            let at = format!("{method} {path}");
+            assert!(listed("500"), "{at} lists 500");
+            if method != "get" {
+                assert!(listed("403"), "{at} lists 403 (cross-site)");
+            }
+            if path.contains('{') {
+                assert!(listed("404") && listed("422"), "{at} lists 404 and 422");
+            }
+            if operation["requestBody"].is_object() {
+                assert!(listed("422"), "{at} lists 422 for its body");
+            }
+            for (status, response) in responses.as_object().expect("responses") {
+                if status.starts_with('4') || status.starts_with('5') {
+                    assert_eq!(
+                        response["content"]["application/json"]["schema"]["$ref"],
+                        "#/components/schemas/ErrorBody",
+                        "{at} {status} is the JSON error"
+                    );
+                }
+            }
+        }
+    }
+    assert!(operations >= 28, "{operations} operations");
+    assert!(paths["/api/v1/studio/slots/{id}"]["patch"]["responses"]["404"].is_object());
+    let moon = paths["/api/v1/moon"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters");
+    assert!(moon.iter().all(|p| p["schema"]["format"] == "date-time"));
+
+    for query in ["", "?from=2000-01-01T00:00:00Z", "?from=x%00&to=y"] {
+        let refused = app.get(&app.client, &format!("/api/v1/moon{query}")).await;
+        assert_eq!(refused.status(), 422, "{query}");
+        assert_eq!(json(refused).await["error"]["code"], "validation");
+    }
+}
+
 async fn metrics_count_requests(backend: Backend) {
     let app = spawn_app(backend).await;
-    app.client
-        .get(app.url("/healthz"))
-        .send()
-        .await
-        .expect("request");
+    app.get(&app.client, "/healthz").await;
     let text = app
-        .client
-        .get(app.url("/metrics"))
-        .send()
+        .get(&app.client, "/metrics")
         .await
-        .expect("request")
         .text()
         .await
         .expect("body");

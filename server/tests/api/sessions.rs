@@ -17,6 +17,7 @@ on_both_databases!(
     published_sessions_are_sorted_by_next_slot,
     concurrent_overlapping_slots_yield_exactly_one,
     listing_widens_its_window_when_one_session_fills_it,
+    the_room_url_is_seen_by_its_teacher_alone,
 );
 
 fn session_body(title: &str, visibility: &str) -> Value {
@@ -91,14 +92,9 @@ async fn teacher_creates_updates_and_lists_sessions(backend: Backend) {
     assert_eq!(updated["id"], id.as_str());
     assert_eq!(updated["title"], "Månsken-yoga II");
 
-    let drafts = json(
-        teacher
-            .get(app.url("/api/v1/studio/sessions?status=draft"))
-            .send()
-            .await
-            .expect("request"),
-    )
-    .await;
+    let drafts = app
+        .get_json(&teacher, "/api/v1/studio/sessions?status=draft")
+        .await;
     assert_eq!(
         drafts.as_array().map(Vec::len),
         Some(0),
@@ -123,6 +119,14 @@ async fn session_rules_are_enforced_in_the_users_words(backend: Backend) {
         (
             json!({"recording_url": "javascript:alert(1)"}),
             "Inspelningslänken måste börja med http:// eller https://",
+        ),
+        (
+            json!({"room_url": "http://zoom.us/j/123"}),
+            "Rummets länk måste börja med https:// och ha en värd, högst 2 000 tecken",
+        ),
+        (
+            json!({"room_url": format!("https://zoom.us/{}", "a".repeat(2_000))}),
+            "Rummets länk måste börja med https:// och ha en värd, högst 2 000 tecken",
         ),
     ];
     for (change, message) in cases {
@@ -185,14 +189,9 @@ async fn only_teachers_and_only_their_own(backend: Backend) {
         let response = attempt.send().await.expect("request");
         assert_eq!(response.status(), 403);
     }
-    let slots = json(
-        anonymous
-            .get(app.url(&format!("/api/v1/sessions/{id}/slots")))
-            .send()
-            .await
-            .expect("request"),
-    )
-    .await;
+    let slots = app
+        .get_json(&anonymous, &format!("/api/v1/sessions/{id}/slots"))
+        .await;
     assert_eq!(slots.as_array().map(Vec::len), Some(1), "nothing changed");
     assert_eq!(slots[0]["seats_total"], 10);
 }
@@ -210,63 +209,29 @@ async fn drafts_are_visible_to_nobody_else(backend: Backend) {
     );
 
     let path = format!("/api/v1/sessions/{id}/slots");
-    assert_eq!(
-        app.bare_client()
-            .get(app.url(&path))
-            .send()
-            .await
-            .expect("request")
-            .status(),
-        404
-    );
+    assert_eq!(app.get(&app.bare_client(), &path).await.status(), 404);
     let other = app.new_teacher().await;
-    assert_eq!(
-        other
-            .get(app.url(&path))
-            .send()
-            .await
-            .expect("request")
-            .status(),
-        404
-    );
-    assert_eq!(
-        owner
-            .get(app.url(&path))
-            .send()
-            .await
-            .expect("request")
-            .status(),
-        200
-    );
+    assert_eq!(app.get(&other, &path).await.status(), 404);
+    assert_eq!(app.get(&owner, &path).await.status(), 200);
 
-    let published = json(
-        app.bare_client()
-            .get(app.url("/api/v1/studio/sessions?status=published&from=now"))
-            .send()
-            .await
-            .expect("request"),
-    )
-    .await;
+    let published = app
+        .get_json(
+            &app.bare_client(),
+            "/api/v1/studio/sessions?status=published&from=now",
+        )
+        .await;
     assert!(published
         .as_array()
         .expect("list")
         .iter()
         .all(|s| s["id"] != id));
-    let others_drafts = json(
-        other
-            .get(app.url("/api/v1/studio/sessions?status=draft"))
-            .send()
-            .await
-            .expect("request"),
-    )
-    .await;
+    let others_drafts = app
+        .get_json(&other, "/api/v1/studio/sessions?status=draft")
+        .await;
     assert_eq!(others_drafts.as_array().map(Vec::len), Some(0));
     let anonymous_drafts = app
-        .bare_client()
-        .get(app.url("/api/v1/studio/sessions?status=draft"))
-        .send()
-        .await
-        .expect("request");
+        .get(&app.bare_client(), "/api/v1/studio/sessions?status=draft")
+        .await;
     assert_eq!(anonymous_drafts.status(), 401);
 }
 
@@ -327,26 +292,19 @@ async fn slot_rules_moves_and_span(backend: Backend) {
         .await
         .expect("request");
     assert_eq!(moved.status(), 200);
-    let slots = json(
-        teacher
-            .get(app.url(&format!("/api/v1/sessions/{id}/slots")))
-            .send()
-            .await
-            .expect("request"),
-    )
-    .await;
+    let slots = app
+        .get_json(&teacher, &format!("/api/v1/sessions/{id}/slots"))
+        .await;
     assert_eq!(slots.as_array().map(Vec::len), Some(2));
     let rfc = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     assert_eq!(slots[0]["start_at"], rfc(start + Duration::minutes(45)));
     assert_eq!(slots[1]["start_at"], rfc(start + Duration::days(1)));
-    let listed = json(
-        app.bare_client()
-            .get(app.url("/api/v1/studio/sessions?status=published"))
-            .send()
-            .await
-            .expect("request"),
-    )
-    .await;
+    let listed = app
+        .get_json(
+            &app.bare_client(),
+            "/api/v1/studio/sessions?status=published",
+        )
+        .await;
     let mine = listed
         .as_array()
         .expect("list")
@@ -374,14 +332,9 @@ async fn booked_slots_keep_their_seats_and_cannot_be_deleted(backend: Backend) {
         .await
         .expect("arrange bookings");
 
-    let slots = json(
-        app.bare_client()
-            .get(app.url(&format!("/api/v1/sessions/{id}/slots")))
-            .send()
-            .await
-            .expect("request"),
-    )
-    .await;
+    let slots = app
+        .get_json(&app.bare_client(), &format!("/api/v1/sessions/{id}/slots"))
+        .await;
     assert_eq!(slots[0]["seats_left"], 2);
     assert_eq!(slots[0]["availability"], "almost_full");
 
@@ -440,14 +393,12 @@ async fn published_sessions_are_sorted_by_next_slot(backend: Backend) {
         201
     );
 
-    let listed = json(
-        app.bare_client()
-            .get(app.url("/api/v1/studio/sessions?status=published&from=now"))
-            .send()
-            .await
-            .expect("request"),
-    )
-    .await;
+    let listed = app
+        .get_json(
+            &app.bare_client(),
+            "/api/v1/studio/sessions?status=published&from=now",
+        )
+        .await;
     let ids: Vec<&str> = listed
         .as_array()
         .expect("list")
@@ -481,11 +432,8 @@ async fn published_sessions_are_sorted_by_next_slot(backend: Backend) {
     assert_eq!(ids, vec![sooner_id]);
 
     let bad = app
-        .bare_client()
-        .get(app.url("/api/v1/studio/sessions?from=tomorrow"))
-        .send()
-        .await
-        .expect("request");
+        .get(&app.bare_client(), "/api/v1/studio/sessions?from=tomorrow")
+        .await;
     assert_eq!(bad.status(), 422);
 }
 
@@ -573,4 +521,69 @@ async fn listing_widens_its_window_when_one_session_fills_it(backend: Backend) {
         .expect("list");
     let ids: Vec<&str> = listed.iter().map(|s| s.id.as_str()).collect();
     assert_eq!(ids, vec![busy_id, later_id]);
+}
+
+/// The room is private: the teacher sees it; a visitor, a signed-in student
+/// and another teacher never find it in an API answer or a page's HTML
+/// (hydration data included).
+async fn the_room_url_is_seen_by_its_teacher_alone(backend: Backend) {
+    const ROOM: &str = "https://meet.jit.si/aveli-hemligt-rum-4711";
+    let app = spawn_app(backend).await;
+    let teacher = app.new_teacher().await;
+    let mut body = session_body("Rumsyoga", "published");
+    body["room_url"] = json!(ROOM);
+    let created = json(
+        teacher
+            .post(app.url("/api/v1/studio/sessions"))
+            .json(&body)
+            .send()
+            .await
+            .expect("request"),
+    )
+    .await;
+    assert_eq!(created["room_url"], ROOM, "the teacher sees the room");
+    let id = created["id"].as_str().expect("id").to_owned();
+    assert_eq!(
+        add_slot(&app, &teacher, &id, hour_ahead(3, 0), 60)
+            .await
+            .status(),
+        201
+    );
+    let studio = app
+        .get_json(&teacher, "/api/v1/studio/sessions?status=published")
+        .await;
+    assert_eq!(studio[0]["room_url"], ROOM, "the studio list has it");
+    // The session page's hydration data is the session as its viewer gets it.
+    assert!(app
+        .get_text(&teacher, &format!("/sessions/{id}"))
+        .await
+        .contains("aveli-hemligt-rum"));
+
+    let visitor = app.bare_client();
+    let student = app.new_user().await;
+    let other_teacher = app.new_teacher().await;
+    for (who, client) in [
+        ("a visitor", &visitor),
+        ("a student", &student),
+        ("another teacher", &other_teacher),
+    ] {
+        for path in [
+            format!("/api/v1/sessions/{id}/slots"),
+            format!("/sessions/{id}"),
+            "/".to_owned(),
+        ] {
+            let text = app.get_text(client, &path).await;
+            assert!(
+                !text.contains("aveli-hemligt-rum"),
+                "{who} found the room in {path}"
+            );
+        }
+    }
+    // The page shows the session (so the checks above looked at a real page).
+    for client in [&visitor, &student] {
+        assert!(app
+            .get_text(client, &format!("/sessions/{id}"))
+            .await
+            .contains("Rumsyoga"));
+    }
 }

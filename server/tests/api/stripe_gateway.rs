@@ -54,14 +54,7 @@ fn charge<'a>(order_id: &'a str, destination: &'a str) -> DestinationCharge<'a> 
 }
 
 async fn events(app: &TestApp) -> Vec<Value> {
-    let response = app
-        .bare_client()
-        .get(app.sim_url("/v1/events?limit=100"))
-        .bearer_auth(SIM_SECRET_KEY)
-        .send()
-        .await
-        .expect("request");
-    let body: Value = response.json().await.expect("json");
+    let body = app.sim_get("/v1/events?limit=100").await;
     body["data"].as_array().cloned().unwrap_or_default()
 }
 
@@ -73,15 +66,6 @@ async fn created_events_for(app: &TestApp, kind: &str, metadata_order: &str) -> 
             e["type"] == kind && e["data"]["object"]["metadata"]["order_id"] == metadata_order
         })
         .count()
-}
-
-async fn inject(app: &TestApp, kind: &str, count: &str, path: &str, delay_ms: Option<&str>) {
-    let mut form = vec![("kind", kind), ("count", count), ("path", path)];
-    if let Some(delay) = delay_ms {
-        form.push(("delay_ms", delay));
-    }
-    let response = app.sim_post("/v1/test_helpers/faults", &form).await;
-    assert_eq!(response.status(), 200, "{:?}", response.text().await);
 }
 
 async fn confirm_with(app: &TestApp, intent: &str, payment_method: &str) -> reqwest::Response {
@@ -249,7 +233,8 @@ async fn transient_failures_are_retried_with_the_same_key_and_make_one_object() 
         ("order-timeout", "timeout", Some("2500")),
     ] {
         let count = if kind == "timeout" { "1" } else { "2" };
-        inject(&app, kind, count, "/v1/payment_intents", delay).await;
+        app.stripe_fault(kind, count, "/v1/payment_intents", delay)
+            .await;
         let started = std::time::Instant::now();
         let intent = stripe
             .create_destination_payment(&charge(order, &account))
@@ -284,7 +269,8 @@ async fn failures_are_sorted_into_what_callers_can_act_on() {
     let account = onboarded_account(&app, &stripe, "teacher-3").await;
 
     // Retries are bounded: three attempts, then Unavailable, and nothing was created.
-    inject(&app, "500", "3", "/v1/payment_intents", None).await;
+    app.stripe_fault("500", "3", "/v1/payment_intents", None)
+        .await;
     let err = stripe
         .create_destination_payment(&charge("order-down", &account))
         .await

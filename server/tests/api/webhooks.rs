@@ -1,5 +1,6 @@
 //! `POST /webhooks/stripe`: the signature is checked before anything else,
-//! every refusal is a 400 that changes nothing, and an event id is applied once.
+//! every refusal is a 400 that changes nothing, and an event id is stored and
+//! applied once, by the inbox's worker; one it cannot read is parked.
 
 use serde_json::json;
 use stripe_webhook::Webhook;
@@ -11,6 +12,7 @@ on_both_databases!(
     a_signed_account_update_is_applied_once,
     bad_signatures_are_refused_and_change_nothing,
     unknown_event_types_and_accounts_are_acknowledged,
+    a_signed_event_that_cannot_be_read_is_parked_not_lost,
 );
 
 fn account_updated(event_id: &str, account: &str, charges_enabled: bool) -> String {
@@ -45,7 +47,11 @@ async fn deliver(app: &TestApp, payload: &str, signature: Option<String>) -> req
     if let Some(signature) = signature {
         request = request.header("stripe-signature", signature);
     }
-    request.send().await.expect("request")
+    let response = request.send().await.expect("request");
+    if response.status() == 200 {
+        app.webhooks_settled().await;
+    }
+    response
 }
 
 async fn charges_enabled(app: &TestApp, account: &str) -> i64 {
@@ -175,4 +181,43 @@ async fn unknown_event_types_and_accounts_are_acknowledged(backend: Backend) {
     .to_string();
     let signature = Webhook::generate_test_header(&payout, WEBHOOK_SECRET, Some(now));
     assert_eq!(deliver(&app, &payout, Some(signature)).await.status(), 200);
+}
+
+/// Signed by Stripe but not readable as the event its type names: stored,
+/// answered 200 (Stripe would retry a refusal for days), and parked with its
+/// error where an admin can see it; a redelivery stays a no-op.
+async fn a_signed_event_that_cannot_be_read_is_parked_not_lost(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let now = app.state.clock.now();
+    let payload = json!({
+        "id": "evt_test_unreadable",
+        "object": "event",
+        "api_version": "2026-09-30.endive",
+        "created": now,
+        "data": { "object": { "id": "pi_1", "object": "payment_intent" } },
+        "livemode": false,
+        "pending_webhooks": 1,
+        "request": { "id": null, "idempotency_key": null },
+        "type": "payment_intent.succeeded",
+    })
+    .to_string();
+    for _ in 0..2 {
+        let signature = Webhook::generate_test_header(&payload, WEBHOOK_SECRET, Some(now));
+        assert_eq!(deliver(&app, &payload, Some(signature)).await.status(), 200);
+    }
+    let (parked, error, processed): (Option<i64>, Option<String>, Option<i64>) = {
+        use sqlx::Row;
+        let row = sqlx::query(
+            "SELECT parked_at, last_error, processed_at FROM stripe_events WHERE id = $1",
+        )
+        .bind("evt_test_unreadable")
+        .fetch_one(app.db.pool())
+        .await
+        .expect("stored once");
+        (row.get(0), row.get(1), row.get(2))
+    };
+    assert!(parked.is_some(), "parked");
+    assert!(error.is_some_and(|e| e.contains("unreadable")));
+    assert_eq!(processed, None);
+    assert_eq!(events_recorded(&app).await, 1);
 }

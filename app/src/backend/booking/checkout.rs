@@ -12,7 +12,7 @@ use crate::backend::accounts::users;
 pub use crate::backend::booking::order_payment::CheckoutError;
 use crate::backend::booking::order_payment::{self, create_intent_or_undo};
 use crate::backend::payments::gateway::DestinationCharge;
-use crate::backend::{booking::seats, db, mail::receipts, new_id, AppState, RequestContext};
+use crate::backend::{booking::seats, db, links, mail::receipts, new_id, AppState, RequestContext};
 use crate::model::order::{split, CheckoutStarted, OrderStatus};
 use crate::model::User;
 
@@ -174,8 +174,8 @@ async fn start_inner(
     let inserted = sqlx::query(
         "INSERT INTO orders (id, user_id, session_id, slot_id, type, amount_cents, currency, \
          application_fee_cents, status, connected_account_id, hold_expires_at, hold_active, paid_at, \
-         created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, 'one_off', $5, $6, $7, $8, $9, $10, 1, $11, $12, $12)",
+         created_at, updated_at, join_token_hash) \
+         VALUES ($1, $2, $3, $4, 'one_off', $5, $6, $7, $8, $9, $10, 1, $11, $12, $12, $13)",
     )
     .bind(&order_id)
     .bind(&user.id)
@@ -189,6 +189,7 @@ async fn start_inner(
     .bind(hold_expires_at)
     .bind(free.then_some(at))
     .bind(at)
+    .bind(links::join_hash(&state.settings, &order_id))
     .execute(&mut *tx)
     .await;
     if let Err(err) = inserted {
@@ -202,13 +203,8 @@ async fn start_inner(
         return Err(err.into());
     }
     if free {
-        receipts::queue_booking_receipt(
-            &mut tx,
-            &state.settings.public_url,
-            &order_id,
-            state.clock.now(),
-        )
-        .await?;
+        receipts::queue_booking_receipt(&mut tx, &state.settings, &order_id, state.clock.now())
+            .await?;
     }
     tx.commit().await?;
     tracing::info!(

@@ -12,8 +12,9 @@ use sqlx::Row;
 use crate::backend::accounts::teachers::require_teacher;
 use crate::backend::accounts::users::{self, AccountError};
 use crate::backend::catalog::sessions::SessionError;
-use crate::backend::{booking::refunds, booking::seats, error, AppState, RequestContext};
+use crate::backend::{booking::refunds, booking::seats, error, links, AppState, RequestContext};
 use crate::i18n::strings;
+use crate::model::join;
 use crate::model::order::{Booking, OrderStatus, OrderView};
 use crate::model::{AppError, ErrorCode, Locale};
 
@@ -91,8 +92,29 @@ fn recording(row: &AnyRow, status: OrderStatus) -> anyhow::Result<Option<String>
     Ok(url.filter(|_| status == OrderStatus::Paid))
 }
 
+/// The join link and its opening, for an active seat booking.
+fn join_link(
+    state: &AppState,
+    row: &AnyRow,
+    status: OrderStatus,
+) -> anyhow::Result<(Option<String>, Option<DateTime<Utc>>)> {
+    let held = row.try_get::<i64, _>("hold_active")? == 1;
+    let start = instant(row.try_get("start_at")?);
+    match start {
+        Some(start) if status == OrderStatus::Paid && held => {
+            let id: String = row.try_get("id")?;
+            Ok((
+                Some(links::join_url(&state.settings, &id)),
+                Some(join::opens_at(start, state.settings.join_opens_minutes)),
+            ))
+        }
+        _ => Ok((None, None)),
+    }
+}
+
 fn view_from_row(state: &AppState, row: &AnyRow) -> anyhow::Result<OrderView> {
     let status = status_of(row)?;
+    let (join_url, join_opens_at) = join_link(state, row, status)?;
     Ok(OrderView {
         id: row.try_get("id")?,
         status,
@@ -112,6 +134,8 @@ fn view_from_row(state: &AppState, row: &AnyRow) -> anyhow::Result<OrderView> {
         recording_url: recording(row, status)?,
         hold_expires_at: instant(row.try_get("hold_expires_at")?),
         created_at: instant(Some(row.try_get("created_at")?)).context("created_at")?,
+        join_url,
+        join_opens_at,
     })
 }
 
@@ -151,6 +175,7 @@ pub async fn bookings(state: &AppState, ctx: &RequestContext) -> Result<Vec<Book
             let status = status_of(row)?;
             let start: i64 = row.try_get("start_at")?;
             let held = row.try_get::<i64, _>("hold_active")? == 1;
+            let (join_url, join_opens_at) = join_link(state, row, status)?;
             Ok(Booking {
                 order_id: row.try_get("id")?,
                 status,
@@ -164,6 +189,8 @@ pub async fn bookings(state: &AppState, ctx: &RequestContext) -> Result<Vec<Book
                 currency: row.try_get("currency")?,
                 can_cancel: status == OrderStatus::Paid && held && start - at >= window,
                 recording_url: recording(row, status)?,
+                join_url,
+                join_opens_at,
             })
         })
         .collect::<anyhow::Result<Vec<_>>>()

@@ -11,7 +11,12 @@ use stripe_shared::{Charge, Dispute, PaymentIntent, Transfer};
 use stripe_types::Expandable;
 
 use crate::backend::db::DbKind;
-use crate::backend::{booking::seats, mail::receipts};
+use crate::backend::state::Settings;
+use crate::backend::{
+    booking::{refunds, seats},
+    mail::receipts,
+    AppState,
+};
 use crate::model::order::{transition, OrderEvent, OrderStatus};
 
 /// What the webhook must do after its transaction committed.
@@ -20,6 +25,23 @@ pub enum FollowUp {
     None,
     /// A payment arrived for an order that has no seat: refund it.
     Refund(String),
+}
+
+impl FollowUp {
+    /// Does the follow-up; call it after the commit, never inside a
+    /// transaction (it calls Stripe). A failure is logged and left to the
+    /// refund sweep, which retries every owed refund.
+    pub async fn run(self, state: &AppState) {
+        if let FollowUp::Refund(order_id) = self {
+            if let Err(err) = refunds::refund_owed(state, &order_id).await {
+                tracing::warn!(
+                    order_id,
+                    error = format!("{err:#}"),
+                    "refund deferred to the sweep"
+                );
+            }
+        }
+    }
 }
 
 /// Whether the event changed something.
@@ -117,7 +139,7 @@ pub struct Succeeded<'a> {
 pub async fn succeeded(
     tx: &mut Transaction<'_, Any>,
     kind: DbKind,
-    public_url: &str,
+    settings: &Settings,
     intent: &PaymentIntent,
     now: i64,
 ) -> anyhow::Result<Option<Applied>> {
@@ -126,7 +148,7 @@ pub async fn succeeded(
         order_id: intent.metadata.get("order_id").map(String::as_str),
         method: intent.payment_method_types.first().cloned(),
     };
-    record_success(tx, kind, public_url, &payment, now).await
+    record_success(tx, kind, settings, &payment, now).await
 }
 
 /// The rule for every succeeded payment, whatever happened before it: the
@@ -137,7 +159,7 @@ pub async fn succeeded(
 pub async fn record_success(
     tx: &mut Transaction<'_, Any>,
     kind: DbKind,
-    public_url: &str,
+    settings: &Settings,
     payment: &Succeeded<'_>,
     now: i64,
 ) -> anyhow::Result<Option<Applied>> {
@@ -189,7 +211,7 @@ pub async fn record_success(
                 follow_up: FollowUp::Refund(order.id),
             }));
         }
-        receipts::queue_course_receipt(tx, public_url, &order.id, now).await?;
+        receipts::queue_course_receipt(tx, &settings.public_url, &order.id, now).await?;
         tracing::info!(
             order_id = order.id,
             course_id,
@@ -227,7 +249,7 @@ pub async fn record_success(
     .await?;
     metrics::counter!("payments_total", "outcome" => "succeeded").increment(1);
     if seat {
-        receipts::queue_booking_receipt(tx, public_url, &order.id, now).await?;
+        receipts::queue_booking_receipt(tx, settings, &order.id, now).await?;
         tracing::info!(order_id = order.id, "order paid");
         Ok(Some(Applied::changed()))
     } else {

@@ -13,15 +13,16 @@ use std::time::Duration;
 
 use sqlx::Row;
 
-use crate::backend::booking::payment_events::{self, FollowUp, Succeeded};
+use crate::backend::booking::payment_events::{self, Succeeded};
 use crate::backend::booking::refunds;
 use crate::backend::payments::gateway::PaymentIntentState;
 use crate::backend::payments::GatewayError;
 use crate::backend::AppState;
 
+/// The default of `RECONCILE_EVERY_SECONDS`.
 pub const RECONCILE_EVERY: Duration = Duration::from_secs(300);
-/// Orders settle by webhook within seconds; one younger than this is left
-/// to its webhooks.
+/// The default of `RECONCILE_GRACE_SECONDS`: orders settle by webhook within
+/// seconds; one younger than this is left to its webhooks.
 pub const GRACE_SECS: i64 = 600;
 /// Orders asked about per run, so one run never floods Stripe.
 const BATCH: i64 = 100;
@@ -35,7 +36,7 @@ pub struct Report {
     pub unresolved: usize,
 }
 
-/// One pass; the worker runs it every [`RECONCILE_EVERY`].
+/// One pass; the worker runs it every `reconcile_every_secs`.
 pub async fn run(state: &AppState) -> anyhow::Result<Report> {
     let mut report = Report::default();
     settle_ended_payments(state, &mut report).await?;
@@ -62,7 +63,7 @@ async fn settle_ended_payments(state: &AppState, report: &mut Report) -> anyhow:
          AND stripe_payment_intent IS NOT NULL AND updated_at < $1 \
          ORDER BY updated_at LIMIT $2",
     )
-    .bind(state.clock.now() - GRACE_SECS)
+    .bind(state.clock.now() - state.settings.reconcile_grace_secs)
     .bind(BATCH)
     .fetch_all(state.db.pool())
     .await?;
@@ -141,7 +142,7 @@ async fn apply_success(state: &AppState, order_id: &str, intent_id: &str) -> any
     let applied = payment_events::record_success(
         &mut tx,
         state.db.kind(),
-        &state.settings.public_url,
+        &state.settings,
         &payment,
         state.clock.now(),
     )
@@ -152,19 +153,8 @@ async fn apply_success(state: &AppState, order_id: &str, intent_id: &str) -> any
         payment_intent = intent_id,
         "a succeeded payment had not been applied"
     );
-    if let Some(payment_events::Applied {
-        follow_up: FollowUp::Refund(id),
-        ..
-    }) = applied
-    {
-        // If Stripe fails here the refund sweep retries it.
-        if let Err(err) = refunds::refund_owed(state, &id).await {
-            tracing::warn!(
-                order_id = id,
-                error = format!("{err:#}"),
-                "refund still owed"
-            );
-        }
+    if let Some(applied) = applied {
+        applied.follow_up.run(state).await;
     }
     Ok(())
 }
@@ -184,7 +174,7 @@ async fn refund_overdue(state: &AppState, report: &mut Report) -> anyhow::Result
         "SELECT id FROM orders WHERE {} AND updated_at < $1 ORDER BY updated_at LIMIT $2",
         refunds::OWED
     ))
-    .bind(state.clock.now() - GRACE_SECS)
+    .bind(state.clock.now() - state.settings.reconcile_grace_secs)
     .bind(BATCH)
     .fetch_all(state.db.pool())
     .await?;
@@ -235,7 +225,8 @@ async fn check_seat_counts(state: &AppState, report: &mut Report) -> anyhow::Res
 /// Runs [`run`] forever.
 pub fn spawn_worker(state: AppState) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
-        let mut every = tokio::time::interval(RECONCILE_EVERY);
+        let period = Duration::from_secs(state.settings.reconcile_every_secs.max(1));
+        let mut every = tokio::time::interval(period);
         loop {
             every.tick().await;
             if let Err(err) = run(&state).await {

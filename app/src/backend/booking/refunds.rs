@@ -52,7 +52,7 @@ pub async fn refund_owed(state: &AppState, order_id: &str) -> anyhow::Result<boo
     }
     // Also when the charge.refunded webhook got here first: the dedupe key
     // keeps it to one notice.
-    receipts::queue_refund_notice(&mut tx, order_id, state.clock.now()).await?;
+    receipts::queue_refund_notice(&mut tx, &state.settings, order_id, state.clock.now()).await?;
     tx.commit().await?;
     metrics::counter!("refunds_total").increment(1);
     Ok(true)

@@ -2,8 +2,9 @@
 //! courses and their lessons, and who may watch a recording.
 //!
 //! Owns `sessions`, `session_slots` (except `seats_taken`, which booking
-//! moves), `courses`, `course_lessons`. Calls `accounts` and, for the publish
-//! gate, `payments::connect`. It never calls `booking`.
+//! moves), `courses`, `course_lessons`. Calls `accounts`, `payments::connect`
+//! (the publish gate) and `mail` (a moved slot's notices, a recording's
+//! announcement). It never calls `booking`.
 
 pub mod courses;
 pub mod recording_access;

@@ -21,12 +21,21 @@ impl RecordingAccess {
         state: &AppState,
         viewer: Option<&User>,
     ) -> Result<RecordingAccess, sqlx::Error> {
-        let Some(user) = viewer else {
-            return Ok(RecordingAccess::default());
-        };
+        match viewer {
+            Some(user) => RecordingAccess::for_user_id(state, &user.id).await,
+            None => Ok(RecordingAccess::default()),
+        }
+    }
+
+    /// The access of a user known by id (the owner of a join link, who may
+    /// click it without signing in).
+    pub async fn for_user_id(
+        state: &AppState,
+        user_id: &str,
+    ) -> Result<RecordingAccess, sqlx::Error> {
         let teacher_id: Option<String> =
             sqlx::query_scalar("SELECT id FROM teachers WHERE user_id = $1")
-                .bind(&user.id)
+                .bind(user_id)
                 .fetch_optional(state.db.pool())
                 .await?;
         let member: Option<String> = sqlx::query_scalar(
@@ -36,22 +45,27 @@ impl RecordingAccess {
                    AND (current_period_end IS NULL OR current_period_end > $2)) \
                OR (status = 'past_due' AND paid_until > $2))",
         )
-        .bind(&user.id)
+        .bind(user_id)
         .bind(state.clock.now())
         .fetch_optional(state.db.pool())
         .await?;
         let booked: Vec<String> = sqlx::query_scalar(
             "SELECT DISTINCT session_id FROM orders WHERE user_id = $1 AND status = 'paid' AND session_id IS NOT NULL",
         )
-        .bind(&user.id)
+        .bind(user_id)
         .fetch_all(state.db.pool())
         .await?;
         Ok(RecordingAccess {
-            user_id: Some(user.id.clone()),
+            user_id: Some(user_id.to_owned()),
             teacher_id,
             member: member.is_some(),
             booked: booked.into_iter().collect(),
         })
+    }
+
+    /// Is this viewer the teacher of a session (who alone sees its room)?
+    pub fn teaches(&self, session_teacher_id: &str) -> bool {
+        self.teacher_id.as_deref() == Some(session_teacher_id)
     }
 
     /// May this viewer watch the recording of this session?

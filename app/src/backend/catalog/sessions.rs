@@ -8,6 +8,7 @@ use sqlx::Row;
 
 use crate::backend::accounts::teachers::require_teacher;
 use crate::backend::catalog::recording_access::RecordingAccess;
+use crate::backend::mail::receipts;
 use crate::backend::{accounts::users, error, new_id, AppState, RequestContext};
 use crate::i18n::strings;
 use crate::model::session::{Currency, Session, SessionInput, SessionRule, Visibility};
@@ -72,7 +73,7 @@ impl SessionError {
 /// Columns every session query selects, in the order `session_from_row` reads.
 const SESSION_COLUMNS: &str =
     "s.id, s.teacher_id, u.display_name AS teacher_name, s.title, s.description, \
-     s.start_at, s.end_at, s.capacity, s.price_cents, s.currency, s.visibility, s.recording_url";
+     s.start_at, s.end_at, s.capacity, s.price_cents, s.currency, s.visibility, s.recording_url, s.room_url";
 const SESSION_JOINS: &str =
     "FROM sessions s JOIN teachers t ON t.id = s.teacher_id JOIN users u ON u.id = t.user_id";
 
@@ -95,8 +96,10 @@ fn session_from_row(
     let visibility: String = row.try_get("visibility")?;
     let recording_url: Option<String> = row.try_get("recording_url")?;
     let has_recording = recording_url.is_some();
+    let room_url: Option<String> = row.try_get("room_url")?;
     Ok(Session {
         recording_url: recording_url.filter(|_| access.allows(&teacher_id, &id)),
+        room_url: room_url.filter(|_| access.teaches(&teacher_id)),
         has_recording,
         teacher_name: row.try_get("teacher_name")?,
         title: row.try_get("title")?,
@@ -134,9 +137,10 @@ pub async fn save(
     let at = state.clock.now();
     let id = match &input.id {
         Some(id) => {
+            let mut tx = state.db.pool().begin().await?;
             let done = sqlx::query(
                 "UPDATE sessions SET title = $1, description = $2, capacity = $3, price_cents = $4, \
-                 currency = $5, visibility = $6, recording_url = $7, updated_at = $8 \
+                 currency = $5, visibility = $6, recording_url = $7, updated_at = $8, room_url = $11 \
                  WHERE id = $9 AND teacher_id = $10",
             )
             .bind(&valid.title)
@@ -149,19 +153,28 @@ pub async fn save(
             .bind(at)
             .bind(id)
             .bind(&teacher_id)
-            .execute(state.db.pool())
+            .bind(valid.room_url.as_deref())
+            .execute(&mut *tx)
             .await?;
             if done.rows_affected() == 0 {
+                drop(tx);
                 return Err(owner_refusal(state, "sessions", id).await?);
             }
+            // Whoever booked a past slot hears of the recording, once.
+            if let Some(url) = &valid.recording_url {
+                receipts::queue_recording_available(&mut tx, id, url, at)
+                    .await
+                    .map_err(SessionError::Unexpected)?;
+            }
+            tx.commit().await?;
             id.clone()
         }
         None => {
             let id = new_id();
             sqlx::query(
                 "INSERT INTO sessions (id, teacher_id, title, description, capacity, price_cents, currency, \
-                 visibility, recording_url, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+                 visibility, recording_url, created_at, updated_at, room_url) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11)",
             )
             .bind(&id)
             .bind(&teacher_id)
@@ -173,6 +186,7 @@ pub async fn save(
             .bind(valid.visibility.as_str())
             .bind(valid.recording_url.as_deref())
             .bind(at)
+            .bind(valid.room_url.as_deref())
             .execute(state.db.pool())
             .await?;
             id

@@ -12,8 +12,9 @@ use sqlx::{Any, Row, Transaction};
 
 use crate::backend::accounts::teachers::require_teacher;
 use crate::backend::catalog::sessions::{self, instant, owner_refusal, SessionError};
+use crate::backend::mail::receipts;
 use crate::backend::{new_id, AppState, RequestContext};
-use crate::model::session::{check_slot_times, SessionRule, Slot};
+use crate::model::session::{check_slot_times, valid_room_url, SessionRule, Slot};
 
 fn slot_from_row(row: &AnyRow, at: DateTime<Utc>) -> Result<Slot, SessionError> {
     Ok(Slot::new(
@@ -28,6 +29,14 @@ fn slot_from_row(row: &AnyRow, at: DateTime<Utc>) -> Result<Slot, SessionError> 
 }
 
 const SLOT_COLUMNS: &str = "id, session_id, start_at, end_at, seats_total, seats_taken";
+
+/// A slot with its own room, for its teacher's eyes (the studio).
+fn own_slot_from_row(row: &AnyRow, at: DateTime<Utc>) -> Result<Slot, SessionError> {
+    Ok(Slot {
+        room_url: row.try_get("room_url")?,
+        ..slot_from_row(row, at)?
+    })
+}
 
 /// The scheduled slots of a session the caller may see, in time order.
 pub async fn list(
@@ -57,8 +66,8 @@ pub async fn list_own_between(
 ) -> Result<Vec<Slot>, SessionError> {
     let (_, teacher_id) = require_teacher(state, ctx).await?;
     let rows = sqlx::query(
-        "SELECT sl.id, sl.session_id, sl.start_at, sl.end_at, sl.seats_total, sl.seats_taken \
-         FROM session_slots sl JOIN sessions s ON s.id = sl.session_id \
+        "SELECT sl.id, sl.session_id, sl.start_at, sl.end_at, sl.seats_total, sl.seats_taken, \
+         sl.room_url FROM session_slots sl JOIN sessions s ON s.id = sl.session_id \
          WHERE s.teacher_id = $1 AND sl.status = 'scheduled' AND sl.start_at < $3 AND sl.end_at > $2 \
          ORDER BY sl.start_at, sl.id",
     )
@@ -68,7 +77,7 @@ pub async fn list_own_between(
     .fetch_all(state.db.pool())
     .await?;
     let at = state.clock.now_utc();
-    rows.iter().map(|row| slot_from_row(row, at)).collect()
+    rows.iter().map(|row| own_slot_from_row(row, at)).collect()
 }
 
 /// Serialises slot changes of one teacher (see the module comment).
@@ -135,12 +144,12 @@ async fn fetch_slot(
     now: DateTime<Utc>,
 ) -> Result<Slot, SessionError> {
     let row = sqlx::query(&format!(
-        "SELECT {SLOT_COLUMNS} FROM session_slots WHERE id = $1"
+        "SELECT {SLOT_COLUMNS}, room_url FROM session_slots WHERE id = $1"
     ))
     .bind(slot_id)
     .fetch_one(&mut **tx)
     .await?;
-    slot_from_row(&row, now)
+    own_slot_from_row(&row, now)
 }
 
 /// Adds a slot to one of the teacher's sessions. `seats` defaults to the
@@ -205,6 +214,9 @@ pub struct SlotPatch {
     pub start_at: Option<DateTime<Utc>>,
     pub end_at: Option<DateTime<Utc>>,
     pub seats_total: Option<i64>,
+    /// The slot's own room (https); an empty string clears it, so the
+    /// session's room is used again.
+    pub room_url: Option<String>,
 }
 
 /// Moves, resizes or re-seats one of the teacher's slots.
@@ -217,8 +229,12 @@ pub async fn update(
     let (_, teacher_id) = require_teacher(state, ctx).await?;
     let mut tx = state.db.pool().begin().await?;
     lock_teacher(&mut tx, &teacher_id, state.clock.now()).await?;
+    let room = match &patch.room_url {
+        Some(url) => Some(valid_room_url(Some(url))?),
+        None => None,
+    };
     let row = sqlx::query(
-        "SELECT sl.session_id, sl.start_at, sl.end_at, sl.seats_total, sl.seats_taken \
+        "SELECT sl.session_id, sl.start_at, sl.end_at, sl.seats_total, sl.seats_taken, sl.room_url \
          FROM session_slots sl JOIN sessions s ON s.id = sl.session_id \
          WHERE sl.id = $1 AND s.teacher_id = $2 AND sl.status = 'scheduled'",
     )
@@ -237,8 +253,10 @@ pub async fn update(
     let start = patch.start_at.map(|t| t.timestamp()).unwrap_or(old_start);
     let end = patch.end_at.map(|t| t.timestamp()).unwrap_or(old_end);
     let seats_total = patch.seats_total.unwrap_or(row.try_get("seats_total")?);
+    let room_url: Option<String> = room.unwrap_or(row.try_get("room_url")?);
+    let moved = start != old_start || end != old_end;
 
-    if start != old_start || end != old_end {
+    if moved {
         check_slot_times(instant(start)?, instant(end)?, state.clock.now_utc())?;
         check_no_overlap(&mut tx, &teacher_id, start, end, slot_id).await?;
     }
@@ -251,20 +269,30 @@ pub async fn update(
     // The seats condition is repeated in SQL: a booking may have landed
     // since the read, and the CHECK constraint is the last word anyway.
     let done = sqlx::query(
-        "UPDATE session_slots SET start_at = $1, end_at = $2, seats_total = $3, updated_at = $4 \
-         WHERE id = $5 AND seats_taken <= $3",
+        "UPDATE session_slots SET start_at = $1, end_at = $2, seats_total = $3, updated_at = $4, \
+         room_url = $6, sequence = sequence + $7 WHERE id = $5 AND seats_taken <= $3",
     )
     .bind(start)
     .bind(end)
     .bind(seats_total)
     .bind(state.clock.now())
     .bind(slot_id)
+    .bind(room_url.as_deref())
+    .bind(i64::from(moved))
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() == 0 {
         return Err(SessionRule::SeatsBelowTaken.into());
     }
     refresh_span(&mut tx, &session_id, state.clock.now()).await?;
+    if moved {
+        // Every attendee hears of the new time, in this transaction: the
+        // move and its emails land together or not at all. A new room
+        // needs no email: the join link stays the same.
+        receipts::queue_slot_moved(&mut tx, &state.settings, slot_id, state.clock.now())
+            .await
+            .map_err(SessionError::Unexpected)?;
+    }
     let slot = fetch_slot(&mut tx, slot_id, state.clock.now_utc()).await?;
     tx.commit().await?;
     Ok(slot)

@@ -66,6 +66,7 @@ struct EmailTexts {
     receipt_link: &'static str,
     receipt_calendar: &'static str,
     receipt_join: &'static str,
+    receipt_join_link: &'static str,
 
     refund_subject: fn(&str) -> String,
     refund_student_cancelled: &'static str,
@@ -73,6 +74,17 @@ struct EmailTexts {
     refund_late_payment: &'static str,
     refund_timing: &'static str,
     refund_questions: &'static str,
+
+    moved_subject: fn(&str) -> String,
+    moved_intro: &'static str,
+    reminder_subject: fn(&str) -> String,
+    reminder_intro: &'static str,
+    teacher_reminder_intro: &'static str,
+    label_attendees: &'static str,
+    start_link: &'static str,
+    recording_subject: fn(&str) -> String,
+    recording_intro: &'static str,
+    recording_link: &'static str,
 
     course_subject: fn(&str) -> String,
     course_intro: &'static str,
@@ -95,7 +107,8 @@ const SV: EmailTexts = EmailTexts {
     receipt_intro: "Tack för din bokning! Betalningen är mottagen och din plats är reserverad.",
     receipt_link: "Visa kvittot",
     receipt_calendar: "Kalenderinbjudan finns bifogad (invitation.ics). Öppna den för att lägga in passet i din kalender.",
-    receipt_join: "Du hittar länken till sändningen under Konto på Aveli när det är dags.",
+    receipt_join: "Din personliga länk öppnar sändningen en stund före start. Den fungerar utan inloggning, så dela den inte.",
+    receipt_join_link: "Gå med i sändningen",
 
     refund_subject: |title| format!("Återbetalning: {title}"),
     refund_student_cancelled: "Du har avbokat din plats, så vi har återbetalat hela beloppet.",
@@ -103,6 +116,17 @@ const SV: EmailTexts = EmailTexts {
     refund_late_payment: "Din betalning kom fram efter att platsen vi höll åt dig hade släppts, och under tiden blev passet fullbokat. Därför har vi återbetalat beloppet automatiskt – du har inte blivit debiterad för någon plats.",
     refund_timing: "Pengarna kommer tillbaka till det betalsätt du använde inom 5–10 bankdagar.",
     refund_questions: "Har du frågor? Svara på det här mejlet så hjälper vi dig.",
+
+    moved_subject: |title| format!("Ny tid: {title}"),
+    moved_intro: "Läraren har flyttat passet du har bokat. Här är den nya tiden; kalenderinbjudan i mejlet uppdaterar händelsen i din kalender. Din länk är densamma.",
+    reminder_subject: |title| format!("Påminnelse: {title}"),
+    reminder_intro: "Snart är det dags för passet du har bokat. Länken nedan öppnar rummet en stund före start.",
+    teacher_reminder_intro: "Snart börjar ditt pass. Startlänken öppnar rummet när du vill.",
+    label_attendees: "Bokade",
+    start_link: "Starta sändningen",
+    recording_subject: |title| format!("Inspelningen finns: {title}"),
+    recording_intro: "Inspelningen av passet du var med på finns nu att se.",
+    recording_link: "Se inspelningen",
 
     course_subject: |title| format!("Kvitto: {title}"),
     course_intro: "Tack för ditt köp! Betalningen är mottagen och alla lektioner i kursen är nu öppna för dig.",
@@ -125,7 +149,8 @@ const EN: EmailTexts = EmailTexts {
     receipt_intro: "Thank you for your booking! We have received your payment and your seat is reserved.",
     receipt_link: "View your receipt",
     receipt_calendar: "A calendar invitation is attached (invitation.ics). Open it to add the session to your calendar.",
-    receipt_join: "When it is time, you will find the link to the live session under Account on Aveli.",
+    receipt_join: "Your personal link opens the live session a little before the start. It works without signing in, so do not share it.",
+    receipt_join_link: "Join the live session",
 
     refund_subject: |title| format!("Refund: {title}"),
     refund_student_cancelled: "You cancelled your booking, so we have refunded the full amount.",
@@ -133,6 +158,17 @@ const EN: EmailTexts = EmailTexts {
     refund_late_payment: "Your payment arrived after the seat we were holding for you had been released, and in the meantime the session filled up. We have therefore refunded the payment automatically – you have not been charged for a seat.",
     refund_timing: "The money will be returned to your original payment method within 5–10 business days.",
     refund_questions: "Questions? Reply to this email and we will help.",
+
+    moved_subject: |title| format!("New time: {title}"),
+    moved_intro: "The teacher has moved the session you booked. Here is the new time; the calendar invitation in this email updates the event in your calendar. Your link stays the same.",
+    reminder_subject: |title| format!("Reminder: {title}"),
+    reminder_intro: "The session you booked is coming up. The link below opens the room a little before the start.",
+    teacher_reminder_intro: "Your session starts soon. The start link opens the room whenever you like.",
+    label_attendees: "Booked",
+    start_link: "Start the session",
+    recording_subject: |title| format!("The recording is available: {title}"),
+    recording_intro: "The recording of the session you attended is now available.",
+    recording_link: "Watch the recording",
 
     course_subject: |title| format!("Receipt: {title}"),
     course_intro: "Thank you for your purchase! We have received your payment and every lesson of the course is now open to you.",
@@ -211,6 +247,8 @@ struct BookingReceipt<'a> {
     t: &'static EmailTexts,
     rows: Vec<Row>,
     link: Link,
+    /// The personal join link.
+    join: Link,
 }
 
 #[derive(Template)]
@@ -263,6 +301,27 @@ struct MembershipMailText<'a> {
 #[template(path = "email/membership_notice.html")]
 struct MembershipMailHtml<'a> {
     m: &'a MembershipMail<'a>,
+}
+
+/// The data of the templates of a notice about a booked session (a move,
+/// a reminder): what happened, the details, and the link into the room.
+struct SessionNotice<'a> {
+    frame: Frame<'a>,
+    intro: &'static str,
+    rows: Vec<Row>,
+    link: Link,
+}
+
+#[derive(Template)]
+#[template(path = "email/session_notice.txt")]
+struct SessionNoticeText<'a> {
+    m: &'a SessionNotice<'a>,
+}
+
+#[derive(Template)]
+#[template(path = "email/session_notice.html")]
+struct SessionNoticeHtml<'a> {
+    m: &'a SessionNotice<'a>,
 }
 
 /// The data of [`course_receipt`]'s templates.
@@ -348,6 +407,7 @@ pub fn booking_receipt(
     amount_cents: i64,
     currency: &str,
     receipt_url: &str,
+    join_url: &str,
     ics: String,
 ) -> OutgoingEmail {
     let t = texts(locale);
@@ -364,6 +424,7 @@ pub fn booking_receipt(
             row(t.label_order, order_id),
         ],
         link: link(t.receipt_link, receipt_url),
+        join: link(t.receipt_join_link, join_url),
     };
     let (body_text, body_html) = render(
         &BookingReceiptText { m: &mail },
@@ -430,6 +491,147 @@ pub fn refund_notice(
         ics: None,
         dedupe_key: format!("refund:{order_id}"),
     }
+}
+
+/// Who a session notice is for, and the session it is about.
+pub struct NoticeTo<'a> {
+    pub locale: Locale,
+    pub email: &'a str,
+    pub name: &'a str,
+    pub time_zone: Tz,
+    pub title: &'a str,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+}
+
+// The parts every notice differs in; a struct for them would only rename them.
+#[allow(clippy::too_many_arguments)]
+fn session_notice(
+    to: &NoticeTo<'_>,
+    kind: &'static str,
+    subject: String,
+    intro: &'static str,
+    mut rows: Vec<Row>,
+    link: Link,
+    ics: Option<String>,
+    dedupe_key: String,
+) -> OutgoingEmail {
+    let t = texts(to.locale);
+    let s = i18n::strings(to.locale);
+    let mut all = vec![
+        row(t.label_session, to.title),
+        row(t.label_when, &when_span(s, to.time_zone, to.start, to.end)),
+    ];
+    all.append(&mut rows);
+    let mail = SessionNotice {
+        frame: Frame::new(to.locale, t, &subject, to.name),
+        intro,
+        rows: all,
+        link,
+    };
+    let (body_text, body_html) = render(
+        &SessionNoticeText { m: &mail },
+        &SessionNoticeHtml { m: &mail },
+    );
+    OutgoingEmail {
+        kind,
+        recipient: to.email.to_owned(),
+        subject,
+        body_text,
+        body_html,
+        ics,
+        dedupe_key,
+    }
+}
+
+/// A booked slot moved: the new time, the same join link, and the updated
+/// invitation (same UID, higher SEQUENCE). One per booking and move.
+pub fn slot_moved(
+    to: &NoticeTo<'_>,
+    order_id: &str,
+    join_url: &str,
+    sequence: u32,
+    ics: String,
+) -> OutgoingEmail {
+    let t = texts(to.locale);
+    session_notice(
+        to,
+        "slot_moved",
+        (t.moved_subject)(to.title),
+        t.moved_intro,
+        vec![row(t.label_order, order_id)],
+        link(t.receipt_join_link, join_url),
+        Some(ics),
+        format!("moved:{order_id}:{sequence}"),
+    )
+}
+
+/// A reminder `hours` before a booked slot: the local time, the join link
+/// and the invitation. One per booking, moment and version of the slot
+/// (the dedupe key).
+pub fn reminder(
+    to: &NoticeTo<'_>,
+    order_id: &str,
+    join_url: &str,
+    hours: u32,
+    sequence: u32,
+    ics: String,
+) -> OutgoingEmail {
+    let t = texts(to.locale);
+    session_notice(
+        to,
+        "reminder",
+        (t.reminder_subject)(to.title),
+        t.reminder_intro,
+        vec![row(t.label_order, order_id)],
+        link(t.receipt_join_link, join_url),
+        Some(ics),
+        // A moved slot is reminded of again, at its new time.
+        format!("reminder:{order_id}:{sequence}:{hours}"),
+    )
+}
+
+/// The recording of a session the recipient booked is there. Once per
+/// session and person.
+pub fn recording_available(
+    to: &NoticeTo<'_>,
+    session_id: &str,
+    user_id: &str,
+    recording_url: &str,
+) -> OutgoingEmail {
+    let t = texts(to.locale);
+    session_notice(
+        to,
+        "recording_available",
+        (t.recording_subject)(to.title),
+        t.recording_intro,
+        Vec::new(),
+        link(t.recording_link, recording_url),
+        None,
+        format!("recording:{session_id}:{user_id}"),
+    )
+}
+
+/// The teacher's reminder of a slot: how many booked, and their start link.
+pub fn teacher_reminder(
+    to: &NoticeTo<'_>,
+    slot_id: &str,
+    booked: i64,
+    start_url: &str,
+    hours: u32,
+    sequence: u32,
+) -> OutgoingEmail {
+    let t = texts(to.locale);
+    session_notice(
+        to,
+        "teacher_reminder",
+        (t.reminder_subject)(to.title),
+        t.teacher_reminder_intro,
+        vec![row(t.label_attendees, &booked.to_string())],
+        link(t.start_link, start_url),
+        None,
+        format!("teacher-reminder:{slot_id}:{sequence}:{hours}"),
+    )
 }
 
 /// The amount as the site shows prices; an unknown currency code (which
@@ -643,6 +845,7 @@ mod tests {
             25_050,
             "SEK",
             "https://aveli.example/account/orders/ord-123",
+            "https://aveli.example/join/tok-123",
             "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n".into(),
         )
     }
@@ -683,9 +886,17 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("invitation.ics"), "{text}");
+        assert!(
+            text.contains("Gå med i sändningen: https://aveli.example/join/tok-123"),
+            "{text}"
+        );
         assert!(email.ics.is_some());
         let html = email.body_html.as_deref().unwrap_or_default();
         assert!(html.contains("<html lang=\"sv\">"), "{html}");
+        assert!(
+            html.contains("href=\"https://aveli.example/join/tok-123\""),
+            "{html}"
+        );
         assert!(
             html.contains("href=\"https://aveli.example/account/orders/ord-123\""),
             "{html}"
@@ -759,6 +970,7 @@ mod tests {
             0,
             "SEK",
             "javascript:alert(1)",
+            "javascript:alert(2)",
             String::new(),
         );
         let html = email.body_html.unwrap_or_default();
@@ -917,6 +1129,7 @@ mod escaping_tests {
                 25_050,
                 "SEK",
                 "https://aveli.example/account/orders/ord-1",
+                "https://aveli.example/join/tok-1",
                 String::new(),
             ),
             course_receipt(

@@ -23,6 +23,12 @@ pub struct Invite<'a> {
     pub end: DateTime<Utc>,
     pub organizer_name: &'a str,
     pub url: &'a str,
+    /// The attendee's personal join link: the event's URL and LOCATION.
+    /// Never the room's own address.
+    pub join_url: Option<&'a str>,
+    /// Raised by every change of the event (a moved slot), so calendar
+    /// programs update the one they have instead of adding another.
+    pub sequence: u32,
     pub attendee_email: &'a str,
     pub attendee_name: &'a str,
 }
@@ -47,8 +53,8 @@ enum Method {
 
 fn calendar(invite: &Invite<'_>, method: Method, stamp: DateTime<Utc>) -> String {
     let (method_name, status, sequence) = match method {
-        Method::Request => ("REQUEST", EventStatus::Confirmed, 0),
-        Method::Cancel => ("CANCEL", EventStatus::Cancelled, 1),
+        Method::Request => ("REQUEST", EventStatus::Confirmed, invite.sequence),
+        Method::Cancel => ("CANCEL", EventStatus::Cancelled, invite.sequence + 1),
     };
     // The CAL-ADDRESS of the organizer is a URI (RFC 5545 §3.3.3): the
     // session's page. No teacher address is published, and the attendee is
@@ -62,7 +68,8 @@ fn calendar(invite: &Invite<'_>, method: Method, stamp: DateTime<Utc>) -> String
         .add_parameter("PARTSTAT", "ACCEPTED")
         .add_parameter("RSVP", "FALSE");
 
-    let event = icalendar::Event::new()
+    let mut event = icalendar::Event::new();
+    event
         .uid(&text(invite.uid))
         .sequence(sequence)
         .timestamp(stamp)
@@ -70,12 +77,15 @@ fn calendar(invite: &Invite<'_>, method: Method, stamp: DateTime<Utc>) -> String
         .ends(invite.end)
         .summary(&text(invite.title))
         .description(&text(invite.description))
-        .url(&uri(invite.url))
+        .url(&uri(invite.join_url.unwrap_or(invite.url)))
         .append_property(organizer)
         .append_multi_property(attendee)
         .status(status)
-        .add_property("TRANSP", "OPAQUE")
-        .done();
+        .add_property("TRANSP", "OPAQUE");
+    if let Some(join_url) = invite.join_url {
+        event.location(&text(join_url));
+    }
+    let event = event.done();
 
     Calendar::empty()
         .append_property(("PRODID", PRODID))
@@ -85,6 +95,49 @@ fn calendar(invite: &Invite<'_>, method: Method, stamp: DateTime<Utc>) -> String
         .push(event)
         .done()
         .to_string()
+}
+
+/// One event of a calendar feed. A feed names no attendee at all.
+pub struct FeedEvent<'a> {
+    /// Stable: a booking's is its invitation's (`{order_id}@aveli`).
+    pub uid: String,
+    pub title: &'a str,
+    pub description: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// The join link (a booking) or the start link (the teacher's slot).
+    pub url: String,
+    pub sequence: u32,
+}
+
+/// A subscription feed (`/calendar/{token}.ics`): a published calendar
+/// (METHOD:PUBLISH) that calendar apps refresh now and then.
+pub fn feed(name: &str, events: &[FeedEvent<'_>], stamp: DateTime<Utc>) -> String {
+    let mut calendar = Calendar::empty();
+    calendar
+        .append_property(("PRODID", PRODID))
+        .append_property(("VERSION", "2.0"))
+        .append_property(("CALSCALE", "GREGORIAN"))
+        .append_property(("METHOD", "PUBLISH"))
+        .append_property(("X-WR-CALNAME", text(name).as_str()))
+        // Calendar apps that honour it refresh every hour.
+        .append_property(("X-PUBLISHED-TTL", "PT1H"));
+    for e in events {
+        let event = icalendar::Event::new()
+            .uid(&text(&e.uid))
+            .sequence(e.sequence)
+            .timestamp(stamp)
+            .starts(e.start)
+            .ends(e.end)
+            .summary(&text(e.title))
+            .description(&text(&e.description))
+            .url(&uri(&e.url))
+            .location(&text(&e.url))
+            .status(EventStatus::Confirmed)
+            .done();
+        calendar.push(event);
+    }
+    calendar.done().to_string()
 }
 
 /// A TEXT value before the crate escapes it: CR LF and lone CR become LF
@@ -144,6 +197,8 @@ mod tests {
             end: at(17),
             organizer_name: "Maja Lärare",
             url: "https://aveli.example/sessions/1",
+            join_url: None,
+            sequence: 0,
             attendee_email: "student@example.com",
             attendee_name: "Stina Student",
         }
@@ -254,6 +309,8 @@ mod tests {
                 end: at(17),
                 organizer_name: "Maja",
                 url: "https://aveli.example/s/1",
+                join_url: None,
+                sequence: 0,
                 attendee_email: "student@example.com",
                 attendee_name: "Stina",
             },
@@ -274,6 +331,35 @@ mod tests {
         );
     }
 
+    /// The personal join link is the event's URL and LOCATION; a change
+    /// keeps the UID and raises SEQUENCE, and its cancellation goes higher.
+    #[test]
+    fn the_join_link_is_where_the_event_is_and_changes_raise_the_sequence() {
+        let join = "https://aveli.example/join/abc_DEF-123";
+        let moved = Invite {
+            join_url: Some(join),
+            sequence: 2,
+            ..invite("Yoga", "")
+        };
+        let parsed: Calendar = match invitation(&moved, stamp()).parse() {
+            Ok(c) => c,
+            Err(e) => panic!("unparsable: {e}"),
+        };
+        let event = parsed.events().next();
+        assert_eq!(event.and_then(|e| e.get_url()), Some(join));
+        assert_eq!(event.and_then(|e| e.get_location()), Some(join));
+        assert_eq!(event.and_then(|e| e.get_uid()), Some("0193-abc@aveli"));
+        assert_eq!(event.and_then(|e| e.get_sequence()), Some(2));
+        let cancel: Calendar = match cancellation(&moved, stamp()).parse() {
+            Ok(c) => c,
+            Err(e) => panic!("unparsable: {e}"),
+        };
+        assert_eq!(
+            cancel.events().next().and_then(|e| e.get_sequence()),
+            Some(3)
+        );
+    }
+
     #[test]
     fn parameter_values_cannot_break_out() {
         let ics = invitation(
@@ -285,6 +371,8 @@ mod tests {
                 end: at(17),
                 organizer_name: "Evil\":mailto:x@y;\r\nATTENDEE:mailto:other@example.com",
                 url: "https://a.example/\r\nATTENDEE:mailto:z@example.com",
+                join_url: None,
+                sequence: 0,
                 attendee_email: "student@example.com",
                 attendee_name: "S\"",
             },

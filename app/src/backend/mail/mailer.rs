@@ -301,6 +301,8 @@ mod tests {
                 end,
                 organizer_name: "Maja",
                 url,
+                join_url: Some("https://aveli.example/join/tok"),
+                sequence: 0,
                 attendee_email: "stina@example.com",
                 attendee_name: "Stina",
             },
@@ -319,6 +321,7 @@ mod tests {
             25_000,
             "SEK",
             url,
+            "https://aveli.example/join/tok",
             invitation,
         );
         let stored = StoredEmail {

@@ -41,6 +41,18 @@ async fn queue_notice(
     Ok(())
 }
 
+/// The welcome, once per subscription whichever event queues it.
+async fn queue_welcome(
+    tx: &mut Transaction<'_, Any>,
+    subscription: &str,
+    public_url: &str,
+    now: i64,
+) -> anyhow::Result<()> {
+    let key = format!("membership-welcome:{subscription}");
+    let notice = crate::backend::mail::emails::MembershipNotice::Welcome;
+    queue_notice(tx, subscription, notice, key, public_url, now).await
+}
+
 /// A webhook can outrun the answer to the create call: its subscription's id is
 /// not stored yet, but its metadata names the membership waiting for one. Such
 /// an event fails, so Stripe delivers it again once the id is stored.
@@ -112,6 +124,14 @@ pub async fn apply_subscription(
     if !applied {
         refuse_if_not_stored_yet(tx, sub.metadata.get("membership_id"), sub.id.as_str()).await?;
     }
+    // The subscription's own event can be applied before its first invoice's:
+    // whichever of the two first makes it paid (or starts its trial) welcomes.
+    if applied
+        && matches!(sub.status.as_str(), "active" | "trialing")
+        && before.as_deref() == Some("incomplete")
+    {
+        queue_welcome(tx, sub.id.as_str(), public_url, now).await?;
+    }
     if applied && sub.status.as_str() == "canceled" && before.as_deref() != Some("canceled") {
         let key = format!("membership-ended:{}", sub.id.as_str());
         queue_notice(
@@ -169,16 +189,22 @@ pub async fn apply_invoice(
     // ends a trial (the trial's own invoice is free).
     let paid_until = if paid { period_end } else { 0 };
     let free = i64::from(invoice.total == 0);
-    let done = sqlx::query(
+    // The status follows the newest event; what was paid for is a fact of
+    // its own: a paid invoice applied after a newer subscription event
+    // still moves `paid_until` (and the period end), never back.
+    const NEWEST: &str = "(status_event_at IS NULL OR status_event_at <= $4) \
+                          AND ($2 = 'active' OR status <> 'incomplete')";
+    let done = sqlx::query(&format!(
         "UPDATE memberships SET \
-         status = CASE WHEN $6 = 1 AND status = 'trialing' THEN status ELSE $2 END, \
-         current_period_end = CASE WHEN $3 > COALESCE(current_period_end, 0) THEN $3 ELSE current_period_end END, \
+         status = CASE WHEN {NEWEST} THEN \
+           (CASE WHEN $6 = 1 AND status = 'trialing' THEN status ELSE $2 END) ELSE status END, \
+         current_period_end = CASE WHEN ({NEWEST} OR $7 > 0) AND $3 > COALESCE(current_period_end, 0) \
+           THEN $3 ELSE current_period_end END, \
          paid_until = CASE WHEN $7 > COALESCE(paid_until, 0) THEN $7 ELSE paid_until END, \
-         status_event_at = $4, updated_at = $5 \
+         status_event_at = CASE WHEN {NEWEST} THEN $4 ELSE status_event_at END, updated_at = $5 \
          WHERE stripe_subscription_id = $1 AND status <> 'canceled' \
-         AND ($2 = 'active' OR status <> 'incomplete') \
-         AND (status_event_at IS NULL OR status_event_at <= $4)",
-    )
+         AND ({NEWEST} OR $7 > COALESCE(paid_until, 0))",
+    ))
     .bind(&subscription)
     .bind(status)
     .bind(period_end)
@@ -201,16 +227,7 @@ pub async fn apply_invoice(
             .unwrap_or_default();
         // The first paid invoice: a trial's free one, or the first charge.
         if paid && matches!(before.as_deref(), Some("incomplete" | "trialing")) {
-            let key = format!("membership-welcome:{subscription}");
-            queue_notice(
-                tx,
-                &subscription,
-                MembershipNotice::Welcome,
-                key,
-                public_url,
-                now,
-            )
-            .await?;
+            queue_welcome(tx, &subscription, public_url, now).await?;
         } else if !paid {
             let key = format!("membership-failed:{invoice_id}");
             queue_notice(

@@ -328,5 +328,10 @@ pub async fn set_cancel(
         .bind(&row.id)
         .execute(state.db.pool())
         .await?;
-    get(state, ctx).await
+    // Stripe's answer is the truth of this moment: the webhook of an earlier
+    // change may still be waiting in the inbox and be applied in between. Its
+    // own webhook, which arrives after that one, settles the stored row.
+    let mut view = get(state, ctx).await?;
+    view.cancel_at_period_end = sub.cancel_at_period_end;
+    Ok(view)
 }

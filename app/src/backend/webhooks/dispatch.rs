@@ -1,24 +1,22 @@
-//! Stripe webhook events, after their signature was checked: recorded once
-//! by id, then dispatched by type. The record and the handler's changes are
-//! one transaction, so a crash in between leaves the event unrecorded and
-//! Stripe's retry applies it; a duplicate delivery finds the id and stops.
+//! One stored Stripe event, routed by type to the domain that applies it,
+//! inside the inbox's transaction (`inbox::apply` marks it processed in the
+//! same one, so a crash in between leaves it pending and it is applied again).
 
 use sqlx::{Any, Transaction};
-use stripe_webhook::{Event, EventObject};
+use stripe_webhook::EventObject;
 
 use crate::backend::booking::payment_events::{self, Applied, FollowUp};
 use crate::backend::db::DbKind;
 use crate::backend::payments::gateway::ConnectAccount;
-use crate::backend::{
-    booking::refunds, membership::events as membership_events, payments::connect, AppState,
-};
+use crate::backend::state::Settings;
+use crate::backend::{membership::events as membership_events, payments::connect};
 
 /// What became of one delivery (also the metrics label).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     /// Applied.
     Processed,
-    /// Seen before: acknowledged, nothing changed.
+    /// Applied by another worker meanwhile: nothing changed.
     Duplicate,
     /// A type we do not act on, or an object we do not know: acknowledged.
     Ignored,
@@ -32,63 +30,6 @@ impl Outcome {
             Outcome::Ignored => "ignored",
         }
     }
-}
-
-/// Records and applies one verified event. An `Err` means "try again later"
-/// (the caller answers 409 for [`crate::backend::error::TooEarly`], else 500, so Stripe retries);
-/// nothing was recorded then.
-pub async fn handle(state: &AppState, event: Event) -> anyhow::Result<Outcome> {
-    let id = event.id.as_str().to_owned();
-    let kind = event.type_.as_str().to_owned();
-    let mut tx = state.db.pool().begin().await?;
-    let fresh = sqlx::query(
-        "INSERT INTO stripe_events (id, type, received_at) VALUES ($1, $2, $3) \
-         ON CONFLICT (id) DO NOTHING",
-    )
-    .bind(&id)
-    .bind(&kind)
-    .bind(state.clock.now())
-    .execute(&mut *tx)
-    .await?
-    .rows_affected()
-        == 1;
-    if !fresh {
-        tx.rollback().await?;
-        return Ok(Outcome::Duplicate);
-    }
-    let (outcome, follow_up) = dispatch(
-        &mut tx,
-        state.db.kind(),
-        &state.settings.public_url,
-        event.created,
-        event.data.object,
-        state.clock.now(),
-    )
-    .await?;
-    sqlx::query("UPDATE stripe_events SET processed_at = $1 WHERE id = $2")
-        .bind(state.clock.now())
-        .bind(&id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    tracing::info!(
-        event_id = id,
-        event_type = kind,
-        outcome = outcome.as_str(),
-        "stripe event"
-    );
-    if let FollowUp::Refund(order_id) = follow_up {
-        // After the commit: never a transaction across a Stripe call. If
-        // Stripe fails now, the refund sweep tries again.
-        if let Err(err) = refunds::refund_owed(state, &order_id).await {
-            tracing::warn!(
-                order_id,
-                error = format!("{err:#}"),
-                "refund deferred to the sweep"
-            );
-        }
-    }
-    Ok(outcome)
 }
 
 fn from_applied(applied: Option<Applied>) -> (Outcome, FollowUp) {
@@ -109,10 +50,12 @@ fn from_flag(changed: bool) -> (Outcome, FollowUp) {
 }
 
 /// One arm per event type we act on; the membership handlers join here.
-async fn dispatch(
+/// An `Err` leaves the event pending: the inbox retries it
+/// ([`crate::backend::error::TooEarly`] when it outran our own write).
+pub async fn dispatch(
     tx: &mut Transaction<'_, Any>,
     kind: DbKind,
-    public_url: &str,
+    settings: &Settings,
     created: i64,
     object: EventObject,
     now: i64,
@@ -121,16 +64,33 @@ async fn dispatch(
         EventObject::CustomerSubscriptionCreated(sub)
         | EventObject::CustomerSubscriptionUpdated(sub)
         | EventObject::CustomerSubscriptionDeleted(sub) => from_flag(
-            membership_events::apply_subscription(tx, &sub, created, public_url, now).await?,
+            membership_events::apply_subscription(tx, &sub, created, &settings.public_url, now)
+                .await?,
         ),
         EventObject::InvoicePaid(invoice) => from_flag(
-            membership_events::apply_invoice(tx, &invoice, true, created, public_url, now).await?,
+            membership_events::apply_invoice(
+                tx,
+                &invoice,
+                true,
+                created,
+                &settings.public_url,
+                now,
+            )
+            .await?,
         ),
         EventObject::InvoicePaymentFailed(invoice) => from_flag(
-            membership_events::apply_invoice(tx, &invoice, false, created, public_url, now).await?,
+            membership_events::apply_invoice(
+                tx,
+                &invoice,
+                false,
+                created,
+                &settings.public_url,
+                now,
+            )
+            .await?,
         ),
         EventObject::PaymentIntentSucceeded(pi) => {
-            from_applied(payment_events::succeeded(tx, kind, public_url, &pi, now).await?)
+            from_applied(payment_events::succeeded(tx, kind, settings, &pi, now).await?)
         }
         EventObject::PaymentIntentPaymentFailed(pi) => {
             from_applied(payment_events::failed(tx, kind, &pi, now).await?)

@@ -1,5 +1,6 @@
-//! Stripe's webhooks after the signature check: `dispatch` records each
-//! event once and routes it by type to the domain that applies it
+//! Stripe's webhooks after the signature check: `inbox` stores each event
+//! once and applies the stored events in order, with retries; `dispatch`
+//! routes one event by type to the domain that applies it
 //! (`booking::payment_events`, `membership::events`, `payments::connect`,
 //! `booking::refunds`).
 //!
@@ -8,3 +9,4 @@
 //! `crate::backend::error::TooEarly`.
 
 pub mod dispatch;
+pub mod inbox;

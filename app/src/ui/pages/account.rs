@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
-use crate::api::accounts::current_user;
+use crate::api::accounts::{current_user, CalendarFeedAddress};
 use crate::api::membership::{my_membership, SetMembershipCancel};
 use crate::model::User;
 use crate::ui::app::use_auth;
@@ -85,6 +85,47 @@ fn AccountDetails(user: User) -> impl IntoView {
             </Show>
         </section>
         <MembershipSection />
+        <CalendarFeedSection />
+    }
+}
+
+/// The personal calendar feed: its `webcal://` address, and a new one.
+#[component]
+fn CalendarFeedSection() -> impl IntoView {
+    let i18n = use_i18n();
+    let address = ServerAction::<CalendarFeedAddress>::new();
+    let pending = address.pending();
+    let url = move || address.value().get().and_then(|r| r.ok());
+    let error = move || {
+        address
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| e.message)
+    };
+    view! {
+        <section class="glass" aria-labelledby="account-feed-title" data-testid="calendar-feed">
+            <h2 id="account-feed-title">{move || i18n.t().feed_title}</h2>
+            <p class="muted">{move || i18n.t().feed_lead}</p>
+            {move || error().map(|message| view! { <p class="alert alert-error" role="alert">{message}</p> })}
+            {move || url().map(|url| view! {
+                <div class="field">
+                    <label for="feed-address">{move || i18n.t().feed_address}</label>
+                    <input id="feed-address" class="input" readonly value=url.clone() />
+                </div>
+                <p><a href=url rel="external">{move || i18n.t().feed_subscribe}</a></p>
+            })}
+            <div class="actions">
+                <button type="button" class="btn btn-ghost" disabled=move || pending.get()
+                    on:click=move |_| { address.dispatch(CalendarFeedAddress { rotate: false }); }>
+                    {move || i18n.t().feed_show}
+                </button>
+                <button type="button" class="btn btn-ghost" disabled=move || pending.get()
+                    on:click=move |_| { address.dispatch(CalendarFeedAddress { rotate: true }); }>
+                    {move || i18n.t().feed_rotate}
+                </button>
+            </div>
+        </section>
     }
 }
 

@@ -16,6 +16,7 @@ use crate::i18n::{format_span, Strings};
 use crate::model::course::EnrolledCourse;
 use crate::model::order::{Booking, OrderStatus};
 use crate::ui::i18n_context::use_i18n;
+use crate::ui::join_button::JoinButton;
 use crate::ui::pages::receipt::{money, status_label};
 use crate::ui::session::format::day_label_with_year;
 use crate::ui::viewer::viewer_time_zone;
@@ -217,6 +218,8 @@ fn BookingItem(booking: Booking, tz: Tz, cancel: ServerAction<CancelBooking>) ->
         currency,
         can_cancel,
         recording_url,
+        join_url,
+        join_opens_at,
         ..
     } = booking;
     let title_id = format!("booking-title-{order_id}");
@@ -332,6 +335,11 @@ fn BookingItem(booking: Booking, tz: Tz, cancel: ServerAction<CancelBooking>) ->
                 <dt>{move || i18n.t().receipt_amount}</dt>
                 <dd>{move || money(i18n.t(), amount_cents, &currency)}</dd>
             </dl>
+            {join_url.zip(join_opens_at).map(|(url, opens_at)| view! {
+                <div class="booking-item-join">
+                    <JoinButton join_url=url opens_at end_at />
+                </div>
+            })}
             <ul class="booking-item-links">
                 {paid.then(|| view! {
                     <li>

@@ -13,6 +13,7 @@ use crate::model::course::Course;
 use crate::model::order::{Booking, OrderStatus};
 use crate::model::session::Session;
 use crate::ui::i18n_context::use_i18n;
+use crate::ui::join_button::JoinButton;
 use crate::ui::pages::courses::CourseGrid;
 use crate::ui::session_card::SessionCard;
 use crate::ui::viewer::viewer_time_zone;
@@ -63,11 +64,15 @@ fn HomeSections(
                 match next {
                     Some(booking) => {
                         let when = format_when(i18n.t(), viewer_time_zone(), booking.start_at);
+                        let join = booking.join_url.clone().zip(booking.join_opens_at).map(|(url, opens_at)| {
+                            view! { <JoinButton join_url=url opens_at end_at=booking.end_at /> }
+                        });
                         view! {
                             <p class="next-live" data-testid="next-live">
                                 <a href=format!("/sessions/{}", booking.session_id)>{booking.session_title}</a>
                                 " · " {booking.teacher_name} " · " <time datetime=booking.start_at.to_rfc3339()>{when}</time>
                             </p>
+                            {join.map(|join| view! { <p class="next-live-join">{join}</p> })}
                             <p><a href="/bookings">{move || i18n.t().home_next_live_all}</a></p>
                         }
                             .into_any()

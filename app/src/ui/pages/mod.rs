@@ -6,6 +6,7 @@ pub mod course;
 pub mod courses;
 pub mod error;
 pub mod home;
+pub mod join;
 pub mod landing;
 pub mod login;
 pub mod membership;

@@ -16,6 +16,7 @@ use crate::model::order::{OrderStatus, OrderView};
 use crate::model::session::{format_price, Currency};
 use crate::model::{AppError, ErrorCode};
 use crate::ui::i18n_context::use_i18n;
+use crate::ui::join_button::JoinButton;
 use crate::ui::session::format::day_label_with_year;
 use crate::ui::viewer::viewer_time_zone;
 
@@ -169,6 +170,12 @@ fn Receipt(
     let href = item_href(&order);
     let failure = order.failure_reason.clone();
     let recording = order.recording_url.clone();
+    let join = match (&order.join_url, order.join_opens_at, order.end_at) {
+        (Some(url), Some(opens_at), Some(end_at)) if paid => Some(view! {
+            <JoinButton join_url=url.clone() opens_at end_at />
+        }),
+        _ => None,
+    };
 
     let outcome = if waiting {
         view! {
@@ -274,6 +281,7 @@ fn Receipt(
                     <a href=url>{move || i18n.t().recording_watch}</a>
                 </p>
             }))}
+            {join.map(|join| view! { <div class="actions receipt-join">{join}</div> })}
             {actions.map(|actions| view! { <div class="actions">{actions}</div> })}
         </section>
     }

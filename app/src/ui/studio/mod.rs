@@ -11,6 +11,7 @@ mod session_editor;
 mod session_list;
 mod slot_actions;
 mod slot_block;
+mod slot_details;
 mod state;
 mod status;
 mod week_grid;
@@ -24,6 +25,7 @@ use crate::ui::i18n_context::use_i18n;
 use palette::Palette;
 use session_editor::SessionEditor;
 use session_list::SessionList;
+use slot_details::SlotDetails;
 use state::StudioState;
 use week_grid::WeekGrid;
 
@@ -67,6 +69,7 @@ pub fn Studio(user: User) -> impl IntoView {
                         }}
                     </div>
                     <WeekGrid />
+                    {move || studio.opened.get().map(|id| view! { <SlotDetails id /> })}
                 </section>
             </div>
         </div>

@@ -36,6 +36,7 @@ pub fn SessionEditor(seed: Option<Session>) -> impl IntoView {
         seed.and_then(|s| s.recording_url.clone())
             .unwrap_or_default(),
     );
+    let room = RwSignal::new(seed.and_then(|s| s.room_url.clone()).unwrap_or_default());
     let error = RwSignal::new(None::<String>);
     let saved = RwSignal::new(false);
     let saving = RwSignal::new(false);
@@ -54,6 +55,7 @@ pub fn SessionEditor(seed: Option<Session>) -> impl IntoView {
             return;
         };
         let recording_url = Some(recording.get_untracked()).filter(|u| !u.trim().is_empty());
+        let room_url = Some(room.get_untracked()).filter(|u| !u.trim().is_empty());
         let input = SessionInput {
             id: id.get_untracked(),
             title: title.get_untracked(),
@@ -63,6 +65,7 @@ pub fn SessionEditor(seed: Option<Session>) -> impl IntoView {
             currency: currency.get_untracked().code().to_owned(),
             visibility: visibility.get_untracked(),
             recording_url,
+            room_url,
         };
         error.set(None);
         saving.set(true);
@@ -168,6 +171,11 @@ pub fn SessionEditor(seed: Option<Session>) -> impl IntoView {
                             {visibility_options}
                         </select>
                     </div>
+                </div>
+                <div class="field">
+                    <label for="editor-room">{move || i18n.t().field_room}</label>
+                    <input id="editor-room" class="input" type="url" inputmode="url" maxlength="2000"
+                        placeholder="https://" bind:value=room />
                 </div>
                 <div class="field">
                     <label for="editor-recording">{move || i18n.t().field_recording}</label>

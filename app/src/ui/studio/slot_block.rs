@@ -121,6 +121,11 @@ pub fn SlotBlock(id: String) -> impl IntoView {
                 aria-label=label
                 aria-disabled=pending.then_some("true")
                 on:keydown=on_key
+                on:click=move |_| {
+                    if !pending {
+                        studio.opened.set(slot.get_untracked().map(|s| s.id));
+                    }
+                }
                 on:dragstart=start_drag
                 on:dragend=end_drag
             >

@@ -32,6 +32,8 @@ pub struct StudioState {
     pub duration: RwSignal<i64>,
     /// The session new slots go to.
     pub selected: RwSignal<Option<String>>,
+    /// The slot whose details (room, start link, attendees) are open.
+    pub opened: RwSignal<Option<String>>,
     /// What the editor was opened on: a session, or `None` for a new one.
     pub editing: RwSignal<Option<Session>>,
     pub sessions: Resource<Result<Vec<SessionEntry>, AppError>>,
@@ -79,6 +81,7 @@ impl StudioState {
             duration: RwSignal::new(45),
             selected: RwSignal::new(None),
             editing: RwSignal::new(None),
+            opened: RwSignal::new(None),
             sessions,
             sessions_version,
             loaded,
@@ -131,6 +134,11 @@ impl StudioState {
                     .map(|e| e.session.title.clone())
             })
             .unwrap_or_default()
+    }
+
+    /// Reloads the week's slots (after a change made outside the grid).
+    pub fn reload_slots(self) {
+        self.version.update(|v| *v += 1);
     }
 
     /// Reloads the session list (after a save or a slot change).

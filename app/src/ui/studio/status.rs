@@ -82,6 +82,7 @@ mod tests {
             next_slot_at: None,
             has_recording: false,
             recording_url: None,
+            room_url: None,
         }
     }
 

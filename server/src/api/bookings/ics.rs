@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
-use app::backend::{booking::orders, mail::invitations, AppState};
+use app::backend::{attendance::join, booking::orders, AppState};
 use app::model::order::OrderStatus;
 
 use crate::api::caller::Caller;
@@ -33,30 +33,10 @@ pub async fn download(
     let order = orders::get(&state, &ctx, &id)
         .await
         .map_err(|e| ApiError::from(e.to_app_error(ctx.locale)))?;
-    let attendee = app::backend::accounts::users::require_user(&state, &ctx)
+    let cancelled = order.status != OrderStatus::Paid;
+    let body = join::calendar_file(&state, &order.id, cancelled)
         .await
         .map_err(|e| ApiError::from(e.to_app_error(ctx.locale)))?;
-    let (Some(start), Some(end)) = (order.start_at, order.end_at) else {
-        return Err(orders::OrderError::NotFound.to_app_error(ctx.locale).into());
-    };
-    let url = format!("{}/orders/{}", state.settings.public_url, order.id);
-    let uid = format!("{}@aveli", order.id);
-    let invite = invitations::Invite {
-        uid: &uid,
-        title: &order.session_title,
-        description: "",
-        start,
-        end,
-        organizer_name: &order.teacher_name,
-        url: &url,
-        attendee_email: &attendee.email,
-        attendee_name: &attendee.display_name,
-    };
-    let body = if order.status == OrderStatus::Paid {
-        invitations::invitation(&invite, state.clock.now_utc())
-    } else {
-        invitations::cancellation(&invite, state.clock.now_utc())
-    };
     Ok((
         [
             (

@@ -1,6 +1,6 @@
 //! `POST /api/v1/studio/sessions` and `GET /api/v1/studio/sessions`
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::Json;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -13,6 +13,7 @@ use app::model::{AppError, ErrorCode};
 use crate::api::caller::Caller;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::json::ApiJson;
+use crate::api::query::ApiQuery;
 
 /// Create a session, or update one of your own when `id` is given.
 #[utoipa::path(
@@ -24,6 +25,8 @@ use crate::api::json::ApiJson;
         (status = 200, description = "The saved session", body = Session),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not a teacher, or another teacher's session", body = ErrorBody),
+        (status = 404, description = "No session with that id", body = ErrorBody),
+        (status = 409, description = "payments_not_enabled: a paid session cannot be published yet", body = ErrorBody),
         (status = 422, description = "A rule was broken; the message says which", body = ErrorBody),
     )
 )]
@@ -56,6 +59,7 @@ pub struct ListQuery {
     params(ListQuery),
     responses(
         (status = 200, description = "Sessions", body = Vec<Session>),
+        (status = 401, description = "Drafts asked for without signing in", body = ErrorBody),
         (status = 403, description = "Drafts asked for by a non-teacher", body = ErrorBody),
         (status = 422, description = "Bad status or from", body = ErrorBody),
     )
@@ -63,7 +67,7 @@ pub struct ListQuery {
 pub async fn list_sessions(
     State(state): State<AppState>,
     caller: Caller,
-    Query(query): Query<ListQuery>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Json<Vec<Session>>, ApiError> {
     let ctx = caller.ctx;
     let bad = |what: &str| {
@@ -77,7 +81,7 @@ pub async fn list_sessions(
         Some(s) => Visibility::parse(s).ok_or_else(|| bad("status=published|draft"))?,
     };
     let from: DateTime<Utc> = match query.from.as_deref() {
-        None | Some("now") => Utc::now(),
+        None | Some("now") => state.clock.now_utc(),
         Some(s) => DateTime::parse_from_rfc3339(s)
             .map_err(|_| bad("from=now|RFC 3339"))?
             .with_timezone(&Utc),

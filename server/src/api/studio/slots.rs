@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use app::backend::catalog::slots::{self, SlotPatch};
 use app::backend::AppState;
+use app::model::join::Attendance;
 use app::model::session::Slot;
 
 use crate::api::caller::Caller;
@@ -34,6 +35,7 @@ pub struct NewSlot {
     request_body = NewSlot,
     responses(
         (status = 201, description = "The new slot", body = Slot),
+        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not your session", body = ErrorBody),
         (status = 404, description = "No such session", body = ErrorBody),
         (status = 409, description = "Overlaps another of your slots", body = ErrorBody),
@@ -69,6 +71,7 @@ pub async fn add_slot(
     request_body = SlotPatch,
     responses(
         (status = 200, description = "The changed slot", body = Slot),
+        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not your slot", body = ErrorBody),
         (status = 409, description = "Overlaps another of your slots", body = ErrorBody),
         (status = 422, description = "Times or seats break a rule", body = ErrorBody),
@@ -96,6 +99,7 @@ pub async fn update_slot(
     params(("id" = String, Path, description = "Slot id")),
     responses(
         (status = 204, description = "Deleted"),
+        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not your slot", body = ErrorBody),
         (status = 409, description = "The slot has bookings", body = ErrorBody),
         (status = 404, description = "No such id", body = ErrorBody),
@@ -123,6 +127,7 @@ pub async fn delete_slot(
     params(("id" = String, Path, description = "Slot id")),
     responses(
         (status = 200, description = "How many bookings were refunded", body = CancelledSlot),
+        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Not your slot", body = ErrorBody),
         (status = 404, description = "No such slot", body = ErrorBody),
         (status = 422, description = "The id or body holds control characters, or the body is malformed", body = ErrorBody),
@@ -144,4 +149,31 @@ pub async fn cancel_slot(
 pub struct CancelledSlot {
     /// Bookings refunded.
     pub refunded: usize,
+}
+
+/// Who booked one of your slots, whether and when they joined, and how
+/// many of the booked joined. For the slot's teacher only.
+#[utoipa::path(
+    get,
+    path = "/api/v1/studio/slots/{id}/attendees",
+    tag = "studio",
+    params(("id" = String, Path, description = "Slot id")),
+    responses(
+        (status = 200, description = "The attendee list", body = Attendance),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Another teacher's slot, or not a teacher", body = ErrorBody),
+        (status = 404, description = "No such slot", body = ErrorBody),
+        (status = 422, description = "The id holds control characters", body = ErrorBody),
+    )
+)]
+pub async fn attendees(
+    State(state): State<AppState>,
+    caller: Caller,
+    IdPath(id): IdPath,
+) -> Result<Json<Attendance>, ApiError> {
+    let ctx = caller.ctx;
+    app::backend::attendance::attendees::list(&state, &ctx, &id)
+        .await
+        .map(Json)
+        .map_err(|e| e.to_app_error(ctx.locale).into())
 }

@@ -36,6 +36,7 @@ pub async fn start_with_clock(webhook_url: Option<String>, clock: SimClock) -> H
         webhook_secret: WHSEC.into(),
         connect_webhook_secret: WHSEC_CONNECT.into(),
         webhook_retry_base: Duration::from_millis(20),
+        webhook_attempts: 5,
         clock,
     });
     let app = router(sim.clone());

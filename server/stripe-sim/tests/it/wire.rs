@@ -431,3 +431,276 @@ async fn paypal_and_klarna_redirects() {
     assert_eq!(s, 400);
     assert_eq!(v["error"]["code"], "payment_method_unactivated");
 }
+
+/// Asserts that `obj` (named `what`) has every key in `keys`.
+fn assert_keys(what: &str, obj: &Value, keys: &[&str]) {
+    let map = obj
+        .as_object()
+        .unwrap_or_else(|| panic!("{what} is not an object: {obj}"));
+    let missing: Vec<&str> = keys
+        .iter()
+        .copied()
+        .filter(|k| !map.contains_key(*k))
+        .collect();
+    assert!(missing.is_empty(), "{what} lacks {missing:?}: {obj}");
+}
+
+/// Asserts that each of `keys` is present in `obj` with the value `null`.
+fn assert_null_keys(what: &str, obj: &Value, keys: &[&str]) {
+    for k in keys {
+        assert_eq!(obj.get(*k), Some(&Value::Null), "{what}.{k} in {obj}");
+    }
+}
+
+/// Stripe sends every field of an object, a nullable one as `null`: PaymentIntent, Refund,
+/// Product and Subscription carry all the fields Stripe's OpenAPI spec always returns.
+#[tokio::test]
+async fn objects_carry_every_always_present_field() {
+    let h = start(None).await;
+    let (s, _, cus) = h.post("/v1/customers", "email=f%40example.com").await;
+    assert_eq!(s, 200, "{cus}");
+    let cus = cus["id"].as_str().unwrap().to_string();
+
+    // PaymentIntent (succeeded, so it can be refunded).
+    let (s, _, pi) = h
+        .post(
+            "/v1/payment_intents",
+            &format!(
+                "amount=5000&currency=sek&customer={cus}&payment_method=pm_card_visa&confirm=true"
+            ),
+        )
+        .await;
+    assert_eq!((s, pi["status"].as_str()), (200, Some("succeeded")), "{pi}");
+    assert_keys(
+        "payment_intent",
+        &pi,
+        &[
+            "id",
+            "object",
+            "amount",
+            "amount_capturable",
+            "amount_details",
+            "amount_received",
+            "application",
+            "application_fee_amount",
+            "automatic_payment_methods",
+            "canceled_at",
+            "cancellation_reason",
+            "capture_method",
+            "client_secret",
+            "confirmation_method",
+            "created",
+            "currency",
+            "customer",
+            "customer_account",
+            "description",
+            "excluded_payment_method_types",
+            "last_payment_error",
+            "latest_charge",
+            "livemode",
+            "managed_payments",
+            "metadata",
+            "next_action",
+            "on_behalf_of",
+            "payment_method",
+            "payment_method_configuration_details",
+            "payment_method_options",
+            "payment_method_types",
+            "processing",
+            "receipt_email",
+            "review",
+            "setup_future_usage",
+            "shipping",
+            "source",
+            "statement_descriptor",
+            "statement_descriptor_suffix",
+            "status",
+            "transfer_data",
+            "transfer_group",
+        ],
+    );
+    assert_null_keys(
+        "payment_intent",
+        &pi,
+        &["customer_account", "managed_payments"],
+    );
+    let pi_id = pi["id"].as_str().unwrap().to_string();
+
+    // Refund of that PaymentIntent: customer and payment method come from its charge.
+    let (s, _, re) = h
+        .post("/v1/refunds", &format!("payment_intent={pi_id}"))
+        .await;
+    assert_eq!(s, 200, "{re}");
+    assert_keys(
+        "refund",
+        &re,
+        &[
+            "id",
+            "object",
+            "amount",
+            "balance_transaction",
+            "charge",
+            "created",
+            "currency",
+            "customer",
+            "customer_account",
+            "destination_details",
+            "metadata",
+            "payment_intent",
+            "payment_method",
+            "reason",
+            "receipt_number",
+            "source_transfer_reversal",
+            "status",
+            "transfer_reversal",
+        ],
+    );
+    assert_null_keys("refund", &re, &["customer_account"]);
+    assert_eq!(re["customer"], cus.as_str());
+    assert_eq!(re["payment_method"], "pm_card_visa");
+    let (_, stored) = h
+        .get(&format!("/v1/refunds/{}", re["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(stored, re);
+    // Where the money goes back to is an object, as Stripe sends it.
+    assert_eq!(re["destination_details"]["type"], "card");
+    assert_eq!(
+        re["destination_details"]["card"]["reference_status"],
+        "pending"
+    );
+    // GET /v1/refunds lists it, filtered by PaymentIntent, newest first.
+    let (s, listed) = h.get(&format!("/v1/refunds?payment_intent={pi_id}")).await;
+    assert_eq!(s, 200, "{listed}");
+    assert_eq!(listed["object"], "list");
+    assert_eq!(listed["data"].as_array().map(Vec::len), Some(1));
+    assert_eq!(listed["data"][0]["id"], re["id"]);
+    let (_, other) = h.get("/v1/refunds?payment_intent=pi_none").await;
+    assert_eq!(other["data"].as_array().map(Vec::len), Some(0));
+
+    // Product.
+    let (s, _, prod) = h.post("/v1/products", "name=Membership").await;
+    assert_eq!(s, 200, "{prod}");
+    assert_keys(
+        "product",
+        &prod,
+        &[
+            "id",
+            "object",
+            "active",
+            "created",
+            "default_price",
+            "description",
+            "images",
+            "livemode",
+            "marketing_features",
+            "metadata",
+            "name",
+            "package_dimensions",
+            "shippable",
+            "statement_descriptor",
+            "tax_code",
+            "type",
+            "unit_label",
+            "updated",
+            "url",
+        ],
+    );
+
+    // Subscription.
+    let prod = prod["id"].as_str().unwrap();
+    let (s, _, price) = h
+        .post(
+            "/v1/prices",
+            &format!("currency=sek&unit_amount=9900&recurring[interval]=month&product={prod}"),
+        )
+        .await;
+    assert_eq!(s, 200, "{price}");
+    let price = price["id"].as_str().unwrap();
+    let (s, _, sub) = h
+        .post(
+            "/v1/subscriptions",
+            &format!("customer={cus}&items[0][price]={price}"),
+        )
+        .await;
+    assert_eq!(s, 200, "{sub}");
+    assert_keys(
+        "subscription",
+        &sub,
+        &[
+            "id",
+            "object",
+            "application",
+            "application_fee_percent",
+            "automatic_tax",
+            "billing_cycle_anchor",
+            "billing_cycle_anchor_config",
+            "billing_mode",
+            "billing_schedules",
+            "billing_thresholds",
+            "cancel_at",
+            "cancel_at_period_end",
+            "canceled_at",
+            "cancellation_details",
+            "collection_method",
+            "created",
+            "currency",
+            "customer",
+            "customer_account",
+            "days_until_due",
+            "default_payment_method",
+            "default_source",
+            "default_tax_rates",
+            "description",
+            "discounts",
+            "ended_at",
+            "invoice_settings",
+            "items",
+            "latest_invoice",
+            "livemode",
+            "managed_payments",
+            "metadata",
+            "next_pending_invoice_item_invoice",
+            "on_behalf_of",
+            "pause_collection",
+            "payment_settings",
+            "pending_invoice_item_interval",
+            "pending_setup_intent",
+            "pending_update",
+            "schedule",
+            "start_date",
+            "status",
+            "test_clock",
+            "transfer_data",
+            "trial_end",
+            "trial_settings",
+            "trial_start",
+        ],
+    );
+    assert_null_keys(
+        "subscription",
+        &sub,
+        &["customer_account", "managed_payments"],
+    );
+    assert_null_keys(
+        "subscription.billing_mode",
+        &sub["billing_mode"],
+        &["flexible"],
+    );
+    assert_eq!(sub["billing_mode"]["type"], "classic");
+    assert_null_keys(
+        "subscription.invoice_settings",
+        &sub["invoice_settings"],
+        &["custom_fields", "description", "footer"],
+    );
+    let (_, stored) = h
+        .get(&format!(
+            "/v1/subscriptions/{}",
+            sub["id"].as_str().unwrap()
+        ))
+        .await;
+    assert_null_keys(
+        "stored subscription",
+        &stored,
+        &["customer_account", "managed_payments"],
+    );
+}
