@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Starts the already-built release server for the Playwright suite (end2end/) on a fresh,
+# Starts the already-built server for the Playwright suite (end2end/) on a fresh,
 # throw-away SQLite database at 127.0.0.1:3100, seeded with the demo data.
 # Playwright's webServer runs this and waits for /healthz; build first with `make build`.
+# E2E_SERVER runs another build of the server: `make test` passes the debug one its
+# Rust tests built, serving the release site (hashes from target/release/hash.txt).
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-bin="${CARGO_TARGET_DIR:-$root/target}/release/server"
+target="${CARGO_TARGET_DIR:-$root/target}"
+bin="${E2E_SERVER:-$target/release/server}"
 site="$root/target/site"
 
 if [ ! -x "$bin" ]; then
@@ -49,6 +52,7 @@ export LEPTOS_OUTPUT_NAME=aveli
 export LEPTOS_SITE_ROOT="$site"
 export LEPTOS_SITE_PKG_DIR=pkg
 export LEPTOS_HASH_FILES=true
+export LEPTOS_HASH_FILE_NAME="$target/release/hash.txt"
 export RUST_LOG=info
 
 echo "e2e-server: database $DATABASE_URL"

@@ -53,7 +53,8 @@ trap cleanup EXIT
 export APP_ENV=development
 export LEPTOS_SITE_ADDR="127.0.0.1:$port"
 export PUBLIC_URL="http://127.0.0.1:$port"
-export LEPTOS_OUTPUT_NAME=aveli LEPTOS_SITE_ROOT="$root/target/site" LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true
+export LEPTOS_OUTPUT_NAME=aveli LEPTOS_SITE_ROOT="$root/target/site" LEPTOS_SITE_PKG_DIR=pkg LEPTOS_HASH_FILES=true \
+  LEPTOS_HASH_FILE_NAME="${CARGO_TARGET_DIR:-$root/target}/release/hash.txt"
 export RUST_LOG=warn
 
 # Logs in as the demo account `email`/`password` and prints its bearer token.

@@ -61,6 +61,9 @@ pub struct SiteConfig {
     pub site_root: String,
     pub site_pkg_dir: String,
     pub hash_files: bool,
+    /// The file of asset hashes, relative to the server binary's folder (an absolute
+    /// path is taken as it is: `make test` serves the release site from a debug server).
+    pub hash_file: String,
     pub reload_port: u32,
 }
 
@@ -182,6 +185,7 @@ impl Config {
             site_root: var("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".into()),
             site_pkg_dir: var("LEPTOS_SITE_PKG_DIR").unwrap_or_else(|| "pkg".into()),
             hash_files: parse_bool("LEPTOS_HASH_FILES", var("LEPTOS_HASH_FILES"), false)?,
+            hash_file: var("LEPTOS_HASH_FILE_NAME").unwrap_or_else(|| "hash.txt".into()),
             reload_port: parse_num(
                 "LEPTOS_RELOAD_PORT",
                 var("LEPTOS_RELOAD_PORT"),
