@@ -15,6 +15,12 @@ const chromiumLaunch = {
   ],
 };
 
+// Two suites on one machine must not share a port: E2E_PORT moves this one (default 3100).
+// The specs read E2E_BASE_URL, which is set here for every worker.
+const port = process.env.E2E_PORT || '3100';
+process.env.E2E_PORT = port;
+process.env.E2E_BASE_URL = process.env.E2E_BASE_URL || `http://127.0.0.1:${port}`;
+
 export default defineConfig({
   testDir: './tests',
   // 2-core machine: one worker. Tests do not share state beyond the server's database.
@@ -26,7 +32,7 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   use: {
-    baseURL: process.env.E2E_BASE_URL || 'http://127.0.0.1:3100',
+    baseURL: process.env.E2E_BASE_URL,
     trace: 'retain-on-failure',
     locale: 'sv-SE',
   },
@@ -41,7 +47,7 @@ export default defineConfig({
   ],
   webServer: {
     command: 'bash ../scripts/e2e-server.sh',
-    url: 'http://127.0.0.1:3100/healthz',
+    url: `http://127.0.0.1:${port}/healthz`,
     timeout: 120_000,
     reuseExistingServer: false,
     stdout: 'pipe',

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the already-built server for the Playwright suite (end2end/) on a fresh,
-# throw-away SQLite database at 127.0.0.1:3100, seeded with the demo data.
+# throw-away SQLite database at 127.0.0.1:${E2E_PORT:-3100}, seeded with the demo data.
 # Playwright's webServer runs this and waits for /healthz; build first with `make build`.
 # E2E_SERVER runs another build of the server: `make test` passes the debug one its
 # Rust tests built, serving the release site (hashes from target/release/hash.txt).
@@ -45,8 +45,9 @@ trap 'exit 130' INT
 
 export DATABASE_URL="sqlite://$tmp/e2e.db"
 export DATA_DIR="$tmp/data"
-export LEPTOS_SITE_ADDR=127.0.0.1:3100
-export PUBLIC_URL=http://127.0.0.1:3100
+port=${E2E_PORT:-3100}
+export LEPTOS_SITE_ADDR=127.0.0.1:$port
+export PUBLIC_URL=http://127.0.0.1:$port
 export APP_ENV=development
 export LEPTOS_OUTPUT_NAME=aveli
 export LEPTOS_SITE_ROOT="$site"

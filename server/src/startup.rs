@@ -216,7 +216,7 @@ pub fn router(
         .site_addr(addr)
         .reload_port(config.site.reload_port)
         .hash_files(config.site.hash_files)
-        .hash_file(config.site.hash_file.as_str())
+        .hash_file(config.site.hash_file.as_str().into())
         .env(match config.app_env {
             AppEnv::Development => Env::DEV,
             AppEnv::Production => Env::PROD,
