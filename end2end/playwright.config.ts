@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 // Debian's chromium: Playwright cannot download its own browsers on these machines.
@@ -20,6 +23,9 @@ const chromiumLaunch = {
 const port = process.env.E2E_PORT || '3100';
 process.env.E2E_PORT = port;
 process.env.E2E_BASE_URL = process.env.E2E_BASE_URL || `http://127.0.0.1:${port}`;
+// The server's DATA_DIR: its outbox/ holds every email as an .eml file, which the specs read as
+// the mailbox (made once here; the workers inherit the variable, the server script removes it).
+process.env.E2E_DATA_DIR = process.env.E2E_DATA_DIR || mkdtempSync(join(tmpdir(), 'aveli-e2e-data-'));
 
 export default defineConfig({
   testDir: './tests',

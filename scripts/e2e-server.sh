@@ -37,6 +37,7 @@ cleanup() {
     wait "$server_pid" 2>/dev/null || true
   fi
   rm -rf "$tmp"
+  if [ -n "${E2E_DATA_DIR:-}" ]; then rm -rf "$E2E_DATA_DIR"; fi
   exit "$status"
 }
 trap cleanup EXIT
@@ -44,7 +45,8 @@ trap 'exit 143' TERM
 trap 'exit 130' INT
 
 export DATABASE_URL="sqlite://$tmp/e2e.db"
-export DATA_DIR="$tmp/data"
+# E2E_DATA_DIR (set by playwright.config.ts): the specs read the emails in its outbox/.
+export DATA_DIR="${E2E_DATA_DIR:-$tmp/data}"
 port=${E2E_PORT:-3100}
 export LEPTOS_SITE_ADDR=127.0.0.1:$port
 export PUBLIC_URL=http://127.0.0.1:$port

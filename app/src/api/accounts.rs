@@ -10,12 +10,26 @@ use {
     crate::backend::{accounts::auth_session, accounts::users},
 };
 
+/// `time_zone` is the browser's (a hidden field the page fills in).
 #[server]
-pub async fn signup(email: String, display_name: String, password: String) -> Result<(), AppError> {
+pub async fn signup(
+    email: String,
+    display_name: String,
+    password: String,
+    #[server(default)] time_zone: Option<String>,
+) -> Result<(), AppError> {
     let (state, ctx) = request().await?;
-    let logged_in = users::signup(&state, &ctx, &email, &display_name, &password)
-        .await
-        .map_err(|e| e.to_app_error(ctx.locale))?;
+    let time_zone = time_zone.filter(|tz| !tz.is_empty());
+    let logged_in = users::signup(
+        &state,
+        &ctx,
+        &email,
+        &display_name,
+        &password,
+        time_zone.as_deref(),
+    )
+    .await
+    .map_err(|e| e.to_app_error(ctx.locale))?;
     set_cookie(&auth_session::set_cookie(
         &logged_in.token,
         logged_in.expires_in_secs,

@@ -8,6 +8,7 @@ pub mod checkout;
 pub mod courses;
 pub mod locale;
 pub mod membership;
+pub mod my_account;
 pub mod payouts;
 pub mod sessions;
 pub mod studio;

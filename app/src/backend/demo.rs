@@ -309,18 +309,21 @@ async fn seed_accounts_and_sessions(db: &Db, now: i64) -> anyhow::Result<bool> {
     let at = now;
     let mut tx = db.pool().begin().await?;
     let mut user_ids = Vec::new();
-    for account in [&TEACHER, &STUDENT] {
+    // The teacher's address is confirmed; the student's is not, so /account
+    // shows both states (the notice and "send again" for the student).
+    for (account, verified_at) in [(&TEACHER, Some(at)), (&STUDENT, None)] {
         let hash = password::hash(&Password::parse(account.password)?).await?;
         let id = new_id();
         sqlx::query(
-            "INSERT INTO users (id, email, password_hash, display_name, locale, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, 'sv', $5, $5)",
+            "INSERT INTO users (id, email, password_hash, display_name, locale, created_at, updated_at, email_verified_at) \
+             VALUES ($1, $2, $3, $4, 'sv', $5, $5, $6)",
         )
         .bind(&id)
         .bind(account.email)
         .bind(&hash)
         .bind(account.name)
         .bind(at)
+        .bind(verified_at)
         .execute(&mut *tx)
         .await?;
         user_ids.push(id);

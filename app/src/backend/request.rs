@@ -15,7 +15,13 @@ pub struct RequestContext {
     /// The session token from `Authorization: Bearer` or the session cookie.
     pub token: Option<String>,
     pub client_ip: Option<IpAddr>,
+    /// The `User-Agent`, cut to [`USER_AGENT_MAX`] characters: a new login
+    /// keeps it so the account page can name the device.
+    pub user_agent: Option<String>,
 }
+
+/// The longest User-Agent kept (real ones are well under 300 characters).
+pub const USER_AGENT_MAX: usize = 400;
 
 impl RequestContext {
     pub fn from_headers(headers: &HeaderMap, peer: Option<SocketAddr>) -> RequestContext {
@@ -34,6 +40,16 @@ impl RequestContext {
             locale: Locale::negotiate(cookie(headers, Locale::COOKIE).as_deref(), accept_language),
             token,
             client_ip: peer.map(|p| p.ip()),
+            user_agent: headers
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(|v| {
+                    v.chars()
+                        .filter(|c| !c.is_control())
+                        .take(USER_AGENT_MAX)
+                        .collect()
+                })
+                .filter(|v: &String| !v.is_empty()),
         }
     }
 

@@ -33,6 +33,8 @@ pub enum ValidationError {
     NameEmpty,
     #[error("display name too long")]
     NameTooLong,
+    #[error("unknown time zone")]
+    TimeZoneUnknown,
 }
 
 impl ValidationError {
@@ -43,6 +45,7 @@ impl ValidationError {
             ValidationError::PasswordTooLong => s.err_password_long,
             ValidationError::NameEmpty => s.err_name_empty,
             ValidationError::NameTooLong => s.err_name_long,
+            ValidationError::TimeZoneUnknown => s.err_time_zone,
         }
     }
 
@@ -139,6 +142,58 @@ impl DisplayName {
     }
 }
 
+/// An IANA time zone name that chrono-tz knows, e.g. `America/New_York`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeZoneName(String);
+
+impl TimeZoneName {
+    pub fn parse(input: &str) -> Result<TimeZoneName, ValidationError> {
+        let name = input.trim();
+        name.parse::<chrono_tz::Tz>()
+            .map(|tz| TimeZoneName(tz.name().to_owned()))
+            .map_err(|_| ValidationError::TimeZoneUnknown)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// What a confirmed email link did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum EmailConfirmed {
+    /// The account's address is confirmed.
+    Verified,
+    /// The account now uses this address (and it is confirmed).
+    Changed { email: String },
+}
+
+/// What the account page shows beside the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountOverview {
+    pub user: User,
+    pub email_verified: bool,
+    pub devices: Vec<Device>,
+}
+
+/// One signed-in device (login session) on the account page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Device {
+    /// Names the session in `DELETE /api/v1/me/devices/{id}`; not its token.
+    pub id: String,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// Unix seconds; updated at most once a minute.
+    pub last_used_at: i64,
+    /// "Firefox 128 · Linux", from the User-Agent it logged in with.
+    pub summary: String,
+    /// The session of this very request.
+    pub current: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,6 +250,23 @@ mod tests {
     fn password_debug_hides_the_secret() {
         let password = Password::parse("hemligt-lösenord").expect("valid");
         assert!(!format!("{password:?}").contains("hemligt"));
+    }
+
+    #[test]
+    fn time_zones_are_iana_names() {
+        assert_eq!(
+            TimeZoneName::parse(" America/New_York ")
+                .expect("known")
+                .as_str(),
+            "America/New_York"
+        );
+        for bad in ["", "Mars/Olympus", "EST5EDT6", "Europe/Stockholm\u{0}"] {
+            assert_eq!(
+                TimeZoneName::parse(bad),
+                Err(ValidationError::TimeZoneUnknown),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

@@ -7,16 +7,20 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use crate::api::accounts::{current_user, BecomeTeacher, Login, Logout, Signup};
+use crate::api::my_account::{DeleteAccount, ResetPassword, UpdateProfile};
 use crate::model::{AppError, User};
 use crate::ui::i18n_context::{initial_locale, use_i18n, I18n};
 use crate::ui::nav::Nav;
 use crate::ui::pages::{
     account::AccountPage, bookings::BookingsPage, course::CoursePage, courses::CoursesPage,
-    error::ErrorPage, home::HomePage, join::JoinPage, landing::LandingPage, login::LoginPage,
-    membership::MembershipPage, not_found::NotFoundPage, payment_test::PaymentTestPage,
-    payouts::PayoutsPage, receipt::ReceiptPage, session::SessionPage, signup::SignupPage,
-    signup_membership::SignupMembershipPage, studio::StudioPage, studio_courses::StudioCoursesPage,
+    email_confirm::EmailConfirmPage, error::ErrorPage, home::HomePage, join::JoinPage,
+    landing::LandingPage, login::LoginPage, membership::MembershipPage, not_found::NotFoundPage,
+    password_forgot::PasswordForgotPage, password_reset::PasswordResetPage,
+    payment_test::PaymentTestPage, payouts::PayoutsPage, receipt::ReceiptPage,
+    session::SessionPage, signup::SignupPage, signup_membership::SignupMembershipPage,
+    studio::StudioPage, studio_courses::StudioCoursesPage,
 };
+use crate::ui::viewer::{adopt_browser_zone, initial_visitor_zone, VisitorZone};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -47,6 +51,11 @@ pub struct Auth {
     pub signup: ServerAction<Signup>,
     pub logout: ServerAction<Logout>,
     pub become_teacher: ServerAction<BecomeTeacher>,
+    /// A new name or time zone: every time on the page moves with it.
+    pub update_profile: ServerAction<UpdateProfile>,
+    /// A reset password signs this browser in.
+    pub reset_password: ServerAction<ResetPassword>,
+    pub delete_account: ServerAction<DeleteAccount>,
 }
 
 pub fn use_auth() -> Auth {
@@ -63,6 +72,9 @@ pub fn App() -> impl IntoView {
     let signup = ServerAction::<Signup>::new();
     let logout = ServerAction::<Logout>::new();
     let become_teacher = ServerAction::<BecomeTeacher>::new();
+    let update_profile = ServerAction::<UpdateProfile>::new();
+    let reset_password = ServerAction::<ResetPassword>::new();
+    let delete_account = ServerAction::<DeleteAccount>::new();
     let user = Resource::new(
         move || {
             (
@@ -70,6 +82,9 @@ pub fn App() -> impl IntoView {
                 signup.version().get(),
                 logout.version().get(),
                 become_teacher.version().get(),
+                update_profile.version().get(),
+                reset_password.version().get(),
+                delete_account.version().get(),
             )
         },
         |_| current_user(),
@@ -80,17 +95,23 @@ pub fn App() -> impl IntoView {
         signup,
         logout,
         become_teacher,
+        update_profile,
+        reset_password,
+        delete_account,
     });
+    let visitor_zone = VisitorZone(RwSignal::new(initial_visitor_zone()));
+    provide_context(visitor_zone);
 
     // Tells people and end-to-end tests that the page is interactive.
     Effect::new(move |_| {
+        adopt_browser_zone(visitor_zone);
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
 
     view! {
-        <Html attr:lang=move || i18n.locale().code() />
+        <Html attr:lang=move || i18n.locale().code() attr:data-tz=move || visitor_zone.0.get().name() />
         <Title text="Aveli" />
         <Router>
             <Nav />
@@ -102,6 +123,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("") view=LandingPage />
                         <Route path=path!("/login") view=LoginPage />
                         <Route path=path!("/signup") view=SignupPage />
+                        <Route path=path!("/password/forgot") view=PasswordForgotPage />
+                        <Route path=path!("/password/reset/:token") view=PasswordResetPage />
+                        <Route path=path!("/email/confirm/:token") view=EmailConfirmPage />
                         <Route path=path!("/signup/membership") view=SignupMembershipPage ssr=SsrMode::Async />
                         <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                         <Route path=path!("/home") view=HomePage ssr=SsrMode::Async />

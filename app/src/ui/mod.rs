@@ -1,5 +1,6 @@
 //! Components and pages.
 
+pub mod account;
 pub mod app;
 pub mod i18n_context;
 pub mod join_button;

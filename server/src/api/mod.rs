@@ -56,7 +56,21 @@ where
         .routes(routes!(auth::signup::signup))
         .routes(routes!(auth::login::login))
         .routes(routes!(auth::logout::logout))
-        .routes(routes!(me::me))
+        .routes(routes!(auth::password::forgot))
+        .routes(routes!(auth::password::reset))
+        .routes(routes!(auth::email_confirm::confirm))
+        .routes(routes!(
+            me::get::me,
+            me::profile::update,
+            me::delete::delete
+        ))
+        .routes(routes!(me::password::change))
+        .routes(routes!(me::email::change))
+        .routes(routes!(me::email::resend))
+        .routes(routes!(me::devices::list))
+        .routes(routes!(me::devices::sign_out))
+        .routes(routes!(me::devices::sign_out_others))
+        .routes(routes!(me::export::export))
         .routes(routes!(teachers::become_teacher))
         .routes(routes!(
             studio::sessions::save_session,

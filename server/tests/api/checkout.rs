@@ -7,7 +7,10 @@ use std::time::Duration;
 use chrono::{DurationRound, Utc};
 use serde_json::{json, Value};
 
-use crate::helpers::{json, spawn_app, spawn_app_sharing_a_simulator, Backend, TestApp, PASSWORD};
+use crate::helpers::{
+    checkout, confirm, intent_of, json, pay, slot_for_sale, spawn_app,
+    spawn_app_sharing_a_simulator, Backend, TestApp, PASSWORD,
+};
 use crate::on_both_databases;
 
 on_both_databases!(
@@ -27,72 +30,6 @@ on_both_databases!(
     reconciliation_cancels_a_lapsed_payment_and_refunds_a_lost_one,
     two_instances_share_one_simulator_and_one_database,
 );
-
-/// A published session of a payout-enabled teacher with one slot
-/// `hours_ahead` from now; returns the slot id.
-async fn slot_for_sale(app: &TestApp, price_cents: i64, capacity: i64, hours_ahead: i64) -> String {
-    let teacher = app.new_teacher().await;
-    let session = teacher
-        .post(app.url("/api/v1/studio/sessions"))
-        .json(&json!({
-            "title": "Kvällsyoga",
-            "description": "Mjuk yoga",
-            "capacity": capacity,
-            "price_cents": price_cents,
-            "currency": "SEK",
-            "visibility": "published",
-            "recording_url": null,
-        }))
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(session.status(), 200);
-    let session = json(session).await;
-    let start = (Utc::now() + chrono::Duration::hours(hours_ahead))
-        .duration_trunc(chrono::Duration::hours(1))
-        .expect("trunc")
-        + chrono::Duration::hours(1);
-    let slot = teacher
-        .post(app.url(&format!(
-            "/api/v1/studio/sessions/{}/slots",
-            session["id"].as_str().expect("id")
-        )))
-        .json(&json!({ "start_at": start, "end_at": start + chrono::Duration::minutes(60) }))
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(slot.status(), 201);
-    json(slot).await["id"].as_str().expect("slot id").to_owned()
-}
-
-async fn checkout(app: &TestApp, student: &reqwest::Client, slot_id: &str) -> reqwest::Response {
-    student
-        .post(app.url("/api/v1/checkout/session"))
-        .json(&json!({ "slot_id": slot_id }))
-        .send()
-        .await
-        .expect("request")
-}
-
-fn intent_of(started: &Value) -> String {
-    let secret = started["client_secret"].as_str().expect("client secret");
-    secret.split("_secret_").next().expect("pi id").to_owned()
-}
-
-async fn confirm(app: &TestApp, intent: &str, payment_method: &str) -> reqwest::Response {
-    app.sim_post(
-        &format!("/v1/payment_intents/{intent}/confirm"),
-        &[("payment_method", payment_method)],
-    )
-    .await
-}
-
-/// Confirms the checkout `started` with `payment_method`; the simulator's status.
-async fn pay(app: &TestApp, started: &Value, payment_method: &str) -> reqwest::StatusCode {
-    confirm(app, &intent_of(started), payment_method)
-        .await
-        .status()
-}
 
 async fn order(app: &TestApp, student: &reqwest::Client, id: &str) -> Value {
     app.get_json(student, &format!("/api/v1/orders/{id}")).await

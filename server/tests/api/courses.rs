@@ -456,7 +456,7 @@ fn ctx_of(token: &str) -> RequestContext {
     RequestContext {
         locale: Locale::Sv,
         token: Some(token.to_owned()),
-        client_ip: None,
+        ..Default::default()
     }
 }
 
@@ -546,7 +546,7 @@ async fn enrolled_courses_are_the_students_own(backend: Backend) {
     let anonymous = RequestContext {
         locale: Locale::Sv,
         token: None,
-        client_ip: None,
+        ..Default::default()
     };
     assert!(matches!(
         courses::enrolled_courses(&app.state, &anonymous).await,

@@ -525,3 +525,97 @@ pub fn unique_email() -> String {
 pub async fn json(response: reqwest::Response) -> serde_json::Value {
     response.json().await.expect("a JSON body")
 }
+
+// Selling and paying for a seat, as the checkout tests and others need it.
+
+/// A published session of a payout-enabled teacher with one slot
+/// `hours_ahead` from now; returns the slot id.
+pub async fn slot_for_sale(
+    app: &TestApp,
+    price_cents: i64,
+    capacity: i64,
+    hours_ahead: i64,
+) -> String {
+    let teacher = app.new_teacher().await;
+    slot_for_sale_by(app, &teacher, price_cents, capacity, hours_ahead).await
+}
+
+/// [`slot_for_sale`] of the given teacher.
+pub async fn slot_for_sale_by(
+    app: &TestApp,
+    teacher: &reqwest::Client,
+    price_cents: i64,
+    capacity: i64,
+    hours_ahead: i64,
+) -> String {
+    let session = teacher
+        .post(app.url("/api/v1/studio/sessions"))
+        .json(&serde_json::json!({
+            "title": "Kvällsyoga",
+            "description": "Mjuk yoga",
+            "capacity": capacity,
+            "price_cents": price_cents,
+            "currency": "SEK",
+            "visibility": "published",
+            "recording_url": null,
+        }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(session.status(), 200);
+    let session = json(session).await;
+    let start = chrono::DurationRound::duration_trunc(
+        chrono::Utc::now() + chrono::Duration::hours(hours_ahead),
+        chrono::Duration::hours(1),
+    )
+    .expect("trunc")
+        + chrono::Duration::hours(1);
+    let slot = teacher
+        .post(app.url(&format!(
+            "/api/v1/studio/sessions/{}/slots",
+            session["id"].as_str().expect("id")
+        )))
+        .json(&serde_json::json!({ "start_at": start, "end_at": start + chrono::Duration::minutes(60) }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(slot.status(), 201);
+    json(slot).await["id"].as_str().expect("slot id").to_owned()
+}
+
+pub async fn checkout(
+    app: &TestApp,
+    student: &reqwest::Client,
+    slot_id: &str,
+) -> reqwest::Response {
+    student
+        .post(app.url("/api/v1/checkout/session"))
+        .json(&serde_json::json!({ "slot_id": slot_id }))
+        .send()
+        .await
+        .expect("request")
+}
+
+pub fn intent_of(started: &serde_json::Value) -> String {
+    let secret = started["client_secret"].as_str().expect("client secret");
+    secret.split("_secret_").next().expect("pi id").to_owned()
+}
+
+pub async fn confirm(app: &TestApp, intent: &str, payment_method: &str) -> reqwest::Response {
+    app.sim_post(
+        &format!("/v1/payment_intents/{intent}/confirm"),
+        &[("payment_method", payment_method)],
+    )
+    .await
+}
+
+/// Confirms the checkout `started` with `payment_method`; the simulator's status.
+pub async fn pay(
+    app: &TestApp,
+    started: &serde_json::Value,
+    payment_method: &str,
+) -> reqwest::StatusCode {
+    confirm(app, &intent_of(started), payment_method)
+        .await
+        .status()
+}

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod account_control;
 mod accounts;
 mod attendance;
 mod checkout;

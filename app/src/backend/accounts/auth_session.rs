@@ -22,6 +22,10 @@ pub fn new_token() -> String {
 
 pub use crate::backend::links::token_hash;
 
+/// `last_used_at` is written at most this often per session, not on every
+/// request (a write per page view would be most of the database's work).
+pub const LAST_USED_EVERY_SECS: i64 = 60;
+
 /// Starts a session for the user and returns the token (the only time it
 /// exists outside the client).
 pub async fn create(
@@ -30,35 +34,68 @@ pub async fn create(
     ttl_secs: i64,
     now: i64,
 ) -> Result<String, sqlx::Error> {
+    create_on_device(db, user_id, ttl_secs, now, None).await
+}
+
+/// [`create`], remembering the User-Agent that logged in (the account's
+/// device list names it).
+pub async fn create_on_device(
+    db: &Db,
+    user_id: &str,
+    ttl_secs: i64,
+    now: i64,
+    user_agent: Option<&str>,
+) -> Result<String, sqlx::Error> {
     let token = new_token();
     let created = now;
     sqlx::query(
-        "INSERT INTO auth_sessions (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO auth_sessions (token_hash, user_id, created_at, expires_at, device_id, user_agent, last_used_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $3)",
     )
     .bind(token_hash(&token))
     .bind(user_id)
     .bind(created)
     .bind(created + ttl_secs)
+    .bind(crate::backend::new_id())
+    .bind(user_agent.map(str::to_owned))
     .execute(db.pool())
     .await?;
     Ok(token)
 }
 
 /// The user behind a token, if the session exists and has not expired.
+///
+/// Marks the session used when its `last_used_at` is older than
+/// [`LAST_USED_EVERY_SECS`]: the read decides, so most requests write nothing.
 pub async fn user_for_token(db: &Db, token: &str, now: i64) -> Result<Option<User>, sqlx::Error> {
+    let hash = token_hash(token);
     let row = sqlx::query(
         "SELECT u.id, u.email, u.display_name, u.locale, u.time_zone, u.is_admin, \
-                CASE WHEN t.id IS NULL THEN 0 ELSE 1 END AS is_teacher \
+                CASE WHEN t.id IS NULL THEN 0 ELSE 1 END AS is_teacher, s.last_used_at \
          FROM auth_sessions s \
          JOIN users u ON u.id = s.user_id \
          LEFT JOIN teachers t ON t.user_id = u.id \
          WHERE s.token_hash = $1 AND s.expires_at > $2",
     )
-    .bind(token_hash(token))
+    .bind(&hash)
     .bind(now)
     .fetch_optional(db.pool())
     .await?;
-    row.map(|row| user_from_row(&row)).transpose()
+    let Some(row) = row else { return Ok(None) };
+    let last_used: Option<i64> = row.try_get("last_used_at")?;
+    if last_used.is_none_or(|at| now - at >= LAST_USED_EVERY_SECS) {
+        // A missed mark only makes "last used" older: never fail the request for it.
+        if let Err(err) =
+            sqlx::query("UPDATE auth_sessions SET last_used_at = $1 WHERE token_hash = $2")
+                .bind(now)
+                .bind(&hash)
+                .execute(db.pool())
+                .await
+        {
+            tracing::warn!(error = %err, "auth_session: last_used_at not updated");
+        }
+    }
+    user_from_row(&row).map(Some)
 }
 
 /// Ends a session for good; the token is worthless afterwards.

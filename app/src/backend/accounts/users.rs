@@ -5,10 +5,13 @@ use sqlx::Row;
 
 use crate::backend::accounts::rate_limit::{self, Scope};
 use crate::backend::{
-    accounts::auth_session, accounts::password, db, error, new_id, AppState, Db, RequestContext,
+    accounts::auth_session, accounts::email_change, accounts::password, db, error, new_id,
+    AppState, Db, RequestContext,
 };
 use crate::i18n::strings;
+use crate::model::account::TimeZoneName;
 use crate::model::account::ValidationError;
+use crate::model::calendar::DEFAULT_TIME_ZONE;
 use crate::model::{AppError, DisplayName, Email, ErrorCode, Locale, Password, User};
 
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +30,18 @@ pub enum AccountError {
     NoSuchUser,
     #[error("not a teacher")]
     NotTeacher,
+    #[error("no such device")]
+    NoSuchDevice,
+    #[error("the current password is wrong")]
+    WrongPassword,
+    #[error("the link is unknown, used or expired")]
+    LinkInvalid,
+    #[error("too many requests, retry in {retry_after_secs}s")]
+    TooManyRequests { retry_after_secs: i64 },
+    #[error("the deletion was not confirmed")]
+    DeleteNotConfirmed,
+    #[error("the account cannot be deleted yet: {0:?}")]
+    DeleteBlocked(DeleteBlock),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -56,9 +71,40 @@ impl AccountError {
             }
             AccountError::NoSuchUser => AppError::new(ErrorCode::NotFound, s.err_not_found),
             AccountError::NotTeacher => AppError::new(ErrorCode::Forbidden, s.err_not_teacher),
+            AccountError::NoSuchDevice => AppError::new(ErrorCode::NotFound, s.err_not_found),
+            AccountError::WrongPassword => {
+                AppError::new(ErrorCode::Forbidden, s.err_wrong_password)
+            }
+            AccountError::LinkInvalid => AppError::new(ErrorCode::NotFound, s.err_link_invalid),
+            AccountError::TooManyRequests { retry_after_secs } => {
+                AppError::new(ErrorCode::RateLimited, s.err_too_many_requests)
+                    .with_retry_after(*retry_after_secs)
+            }
+            AccountError::DeleteNotConfirmed => {
+                AppError::new(ErrorCode::Validation, s.err_delete_confirm)
+            }
+            AccountError::DeleteBlocked(block) => AppError::new(
+                ErrorCode::Conflict,
+                match block {
+                    DeleteBlock::UpcomingBooking => s.err_delete_booking,
+                    DeleteBlock::ActiveMembership => s.err_delete_membership,
+                    DeleteBlock::SoldSlots => s.err_delete_sold_slots,
+                },
+            ),
             AccountError::Unexpected(err) => error::internal(err, locale),
         }
     }
+}
+
+/// What keeps an account from being deleted now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeleteBlock {
+    /// A paid seat on a slot that has not started: cancel it first.
+    UpcomingBooking,
+    /// A membership that renews: cancel it first.
+    ActiveMembership,
+    /// As a teacher, a slot that has not started and has sold seats.
+    SoldSlots,
 }
 
 /// A started session: the token for the client and who it belongs to.
@@ -69,39 +115,60 @@ pub struct LoggedIn {
     pub expires_in_secs: i64,
 }
 
-/// Creates an account and logs it in.
+/// Creates an account, sends the link that confirms its address, and logs
+/// it in. `time_zone` is the browser's; an unknown one falls back to
+/// Stockholm rather than refusing the sign-up.
 pub async fn signup(
     state: &AppState,
     ctx: &RequestContext,
     email: &str,
     display_name: &str,
     password: &str,
+    time_zone: Option<&str>,
 ) -> Result<LoggedIn, AccountError> {
     let email = Email::parse(email)?;
     let display_name = DisplayName::parse(display_name)?;
     let password = Password::parse(password)?;
+    let time_zone = time_zone
+        .and_then(|tz| TimeZoneName::parse(tz).ok())
+        .map_or_else(
+            || DEFAULT_TIME_ZONE.name().to_owned(),
+            |tz| tz.as_str().to_owned(),
+        );
     let hash = password::hash(&password).await?;
     let id = new_id();
     let at = state.clock.now();
+    let mut tx = state.db.pool().begin().await?;
     let inserted = sqlx::query(
-        "INSERT INTO users (id, email, password_hash, display_name, locale, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6)",
+        "INSERT INTO users (id, email, password_hash, display_name, locale, time_zone, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
     )
     .bind(&id)
     .bind(email.as_str())
     .bind(&hash)
     .bind(display_name.as_str())
     .bind(ctx.locale.code())
+    .bind(&time_zone)
     .bind(at)
-    .execute(state.db.pool())
+    .execute(&mut *tx)
     .await;
     match inserted {
         Ok(_) => {}
         Err(err) if db::is_unique_violation(&err) => return Err(AccountError::EmailTaken),
         Err(err) => return Err(err.into()),
     }
+    email_change::queue_verification(
+        state,
+        &mut tx,
+        &id,
+        email.as_str(),
+        display_name.as_str(),
+        ctx.locale,
+    )
+    .await?;
+    tx.commit().await?;
     tracing::info!(user_id = %id, "account created");
-    start_session(state, &id).await
+    start_session(state, ctx, &id).await
 }
 
 /// Logs in with email and password, within the failed-login limits.
@@ -144,7 +211,7 @@ pub async fn login(
     match user_id {
         Some(user_id) if valid => {
             rate_limit::clear(db, Scope::Account, &account_key).await?;
-            start_session(state, &user_id).await
+            start_session(state, ctx, &user_id).await
         }
         _ => {
             rate_limit::record_failure(db, Scope::Account, &account_key, state.clock.now()).await?;
@@ -157,9 +224,21 @@ pub async fn login(
     }
 }
 
-async fn start_session(state: &AppState, user_id: &str) -> Result<LoggedIn, AccountError> {
+/// Starts a login session on the request's device.
+pub(crate) async fn start_session(
+    state: &AppState,
+    ctx: &RequestContext,
+    user_id: &str,
+) -> Result<LoggedIn, AccountError> {
     let ttl = state.settings.session_ttl_secs;
-    let token = auth_session::create(&state.db, user_id, ttl, state.clock.now()).await?;
+    let token = auth_session::create_on_device(
+        &state.db,
+        user_id,
+        ttl,
+        state.clock.now(),
+        ctx.user_agent.as_deref(),
+    )
+    .await?;
     let user = auth_session::user_for_token(&state.db, &token, state.clock.now())
         .await?
         .context("the session just created is missing")?;
@@ -168,6 +247,34 @@ async fn start_session(state: &AppState, user_id: &str) -> Result<LoggedIn, Acco
         user,
         expires_in_secs: ttl,
     })
+}
+
+/// Checks the signed-in user's password before a change that needs it
+/// (password, email, deletion). Wrong guesses count against the account
+/// like failed logins, so a stolen session cannot be used to guess it.
+pub async fn verify_password(
+    state: &AppState,
+    user: &User,
+    password: &str,
+) -> Result<(), AccountError> {
+    let db = &state.db;
+    let now = state.clock.now();
+    if let Some(wait) = rate_limit::retry_after(db, Scope::Account, &user.email, now).await? {
+        return Err(AccountError::RateLimited {
+            retry_after_secs: wait,
+        });
+    }
+    let stored: String = sqlx::query("SELECT password_hash FROM users WHERE id = $1")
+        .bind(&user.id)
+        .fetch_one(db.pool())
+        .await?
+        .try_get("password_hash")?;
+    if password::verify(password, Some(stored)).await? {
+        Ok(())
+    } else {
+        rate_limit::record_failure(db, Scope::Account, &user.email, now).await?;
+        Err(AccountError::WrongPassword)
+    }
 }
 
 /// Ends the request's session, if it has one.

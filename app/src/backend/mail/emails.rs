@@ -49,7 +49,7 @@ impl RefundReason {
 /// One language's email texts. A text with a value in it (a subject, the
 /// greeting) is a function of that value: it is inserted as it is, never
 /// scanned for placeholders, and escaped only by the HTML templates.
-struct EmailTexts {
+pub(super) struct EmailTexts {
     hello_named: fn(&str) -> String,
     hello: &'static str,
     /// The line above "Aveli" at the end of every email.
@@ -176,7 +176,7 @@ const EN: EmailTexts = EmailTexts {
     label_course: "Course",
 };
 
-fn texts(locale: Locale) -> &'static EmailTexts {
+pub(super) fn texts(locale: Locale) -> &'static EmailTexts {
     match locale {
         Locale::Sv => &SV,
         Locale::En => &EN,
@@ -184,18 +184,18 @@ fn texts(locale: Locale) -> &'static EmailTexts {
 }
 
 /// What the layout (`base.txt`, `base.html`) shows around every email.
-struct Frame<'a> {
+pub(super) struct Frame<'a> {
     /// The `lang` of the HTML.
-    lang: &'static str,
+    pub(super) lang: &'static str,
     /// The HTML's `<title>`.
-    subject: &'a str,
-    greeting: String,
-    signoff: &'static str,
+    pub(super) subject: &'a str,
+    pub(super) greeting: String,
+    pub(super) signoff: &'static str,
 }
 
 impl<'a> Frame<'a> {
     /// The greeting names the recipient, or no one if the name is blank.
-    fn new(locale: Locale, t: &EmailTexts, subject: &'a str, name: &str) -> Frame<'a> {
+    pub(super) fn new(locale: Locale, t: &EmailTexts, subject: &'a str, name: &str) -> Frame<'a> {
         let name = name.trim();
         Frame {
             lang: locale.code(),
@@ -225,13 +225,13 @@ fn row(label: &'static str, value: &str) -> Row {
 }
 
 /// A link: clickable in the HTML only when it is an http(s) address.
-struct Link {
-    label: &'static str,
-    url: String,
-    web: bool,
+pub(super) struct Link {
+    pub(super) label: &'static str,
+    pub(super) url: String,
+    pub(super) web: bool,
 }
 
-fn link(label: &'static str, url: &str) -> Link {
+pub(super) fn link(label: &'static str, url: &str) -> Link {
     let url = one_line(url);
     let lower = url.to_ascii_lowercase();
     Link {
@@ -351,7 +351,7 @@ struct CourseReceiptHtml<'a> {
 /// formatter error, which writing to a `String` never raises. Rather than
 /// `expect` (and a panic in the outbox worker) an impossible error is
 /// logged: the HTML alternative is then left out, the text left empty.
-fn render(text: &impl Template, html: &impl Template) -> (String, Option<String>) {
+pub(super) fn render(text: &impl Template, html: &impl Template) -> (String, Option<String>) {
     let log = |part: &str, err: askama::Error| {
         tracing::error!(error = %err, part, "emails: a template failed to render");
     };

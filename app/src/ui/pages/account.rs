@@ -1,11 +1,22 @@
-//! `/account`: who is signed in, and the way to become a teacher.
+//! `/account`: who is signed in, the way to become a teacher, the
+//! membership and calendar feed, and what a person runs themselves
+//! (`ui::account`): confirmation, profile and time zone, password, email,
+//! devices, their data and the deletion.
 
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
-use crate::api::accounts::{current_user, CalendarFeedAddress};
+use crate::api::accounts::CalendarFeedAddress;
 use crate::api::membership::{my_membership, SetMembershipCancel};
-use crate::model::User;
+use crate::api::my_account::{
+    my_account_overview, ChangePassword, SignOutDevice, SignOutOtherDevices,
+};
+use crate::model::account::AccountOverview;
+use crate::ui::account::credentials::{EmailSection, PasswordSection};
+use crate::ui::account::data::DataSection;
+use crate::ui::account::devices::DevicesSection;
+use crate::ui::account::profile::ProfileSection;
+use crate::ui::account::verify_notice::VerifyNotice;
 use crate::ui::app::use_auth;
 use crate::ui::i18n_context::use_i18n;
 use crate::ui::pages::signup::FormError;
@@ -14,19 +25,32 @@ use crate::ui::pages::signup::FormError;
 pub fn AccountPage() -> impl IntoView {
     let i18n = use_i18n();
     let auth = use_auth();
+    let sign_out = ServerAction::<SignOutDevice>::new();
+    let sign_out_others = ServerAction::<SignOutOtherDevices>::new();
+    let change_password = ServerAction::<ChangePassword>::new();
     // Its own fetch, not the app-wide user: right after a log-in the shared
     // resource still holds the visitor state until it refetches, and reading
     // it here would bounce the new user back to /login.
-    let user = Resource::new(
-        move || auth.become_teacher.version().get(),
-        |_| current_user(),
+    let overview = Resource::new(
+        move || {
+            (
+                auth.become_teacher.version().get(),
+                auth.update_profile.version().get(),
+                sign_out.version().get(),
+                sign_out_others.version().get(),
+                change_password.version().get(),
+            )
+        },
+        |_| my_account_overview(),
     );
     view! {
         <Suspense fallback=move || view! { <p class="skeleton">{move || i18n.t().loading}</p> }>
             {move || {
-                user.get()
-                    .map(|user| match user {
-                        Ok(Some(user)) => view! { <AccountDetails user /> }.into_any(),
+                overview.get()
+                    .map(|overview| match overview {
+                        Ok(Some(overview)) => view! {
+                            <AccountDetails overview sign_out sign_out_others change_password />
+                        }.into_any(),
                         Ok(None) => view! { <Redirect path="/login" /> }.into_any(),
                         Err(err) => {
                             view! { <p class="alert alert-error" role="alert">{err.message}</p> }
@@ -39,7 +63,12 @@ pub fn AccountPage() -> impl IntoView {
 }
 
 #[component]
-fn AccountDetails(user: User) -> impl IntoView {
+fn AccountDetails(
+    overview: AccountOverview,
+    sign_out: ServerAction<SignOutDevice>,
+    sign_out_others: ServerAction<SignOutOtherDevices>,
+    change_password: ServerAction<ChangePassword>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let become_teacher = use_auth().become_teacher;
     let error = Signal::derive(move || {
@@ -49,6 +78,11 @@ fn AccountDetails(user: User) -> impl IntoView {
             .and_then(|r| r.err())
             .map(|e| e.message)
     });
+    let AccountOverview {
+        user,
+        email_verified,
+        devices,
+    } = overview;
     let name = user.display_name.clone();
     let is_teacher = user.is_teacher;
     let is_admin = user.is_admin;
@@ -62,14 +96,20 @@ fn AccountDetails(user: User) -> impl IntoView {
     };
 
     view! {
+        {(!email_verified).then(|| view! { <VerifyNotice /> })}
         <section class="glass" aria-labelledby="account-title">
             <h1 id="account-title">{move || i18n.t().account_title}</h1>
             <p>{move || i18n.t().account_signed_in_as} " " <strong>{name.clone()}</strong></p>
             <dl class="details">
                 <dt>{move || i18n.t().email}</dt>
-                <dd>{user.email.clone()}</dd>
+                <dd>
+                    {user.email.clone()}
+                    {email_verified.then(|| view! { " · " <span class="muted">{move || i18n.t().email_verified_label}</span> })}
+                </dd>
                 <dt>{move || i18n.t().account_role}</dt>
                 <dd>{role}</dd>
+                <dt>{move || i18n.t().time_zone}</dt>
+                <dd data-testid="account-zone">{user.time_zone.clone()}</dd>
             </dl>
             <Show
                 when=move || !is_teacher
@@ -86,6 +126,11 @@ fn AccountDetails(user: User) -> impl IntoView {
         </section>
         <MembershipSection />
         <CalendarFeedSection />
+        <ProfileSection user=user.clone() />
+        <PasswordSection change=change_password />
+        <EmailSection email=user.email.clone() />
+        <DevicesSection devices sign_out sign_out_others />
+        <DataSection />
     }
 }
 

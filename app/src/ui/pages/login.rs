@@ -39,6 +39,9 @@ pub fn LoginPage() -> impl IntoView {
                 </button>
             </ActionForm>
             <p>
+                <A href="/password/forgot">{move || i18n.t().forgot_link}</A>
+            </p>
+            <p>
                 <A href="/signup">{move || i18n.t().login_no_account}</A>
             </p>
         </section>

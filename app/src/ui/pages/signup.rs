@@ -5,6 +5,7 @@ use leptos_router::components::A;
 
 use crate::ui::app::use_auth;
 use crate::ui::i18n_context::use_i18n;
+use crate::ui::viewer::browser_zone;
 
 #[component]
 pub fn SignupPage() -> impl IntoView {
@@ -18,11 +19,21 @@ pub fn SignupPage() -> impl IntoView {
             .map(|e| e.message)
     });
 
+    // The account starts in the browser's time zone (read once hydrated;
+    // without it the server falls back to Stockholm).
+    let zone = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if let Some(tz) = browser_zone() {
+            zone.set(tz.name().to_owned());
+        }
+    });
+
     view! {
         <section class="glass auth-panel" aria-labelledby="signup-title">
             <h1 id="signup-title">{move || i18n.t().signup_title}</h1>
             <ActionForm action=signup attr:class="form">
                 <FormError error />
+                <input type="hidden" name="time_zone" value=move || zone.get() />
                 <div class="field">
                     <label for="signup-email">{move || i18n.t().email}</label>
                     <input id="signup-email" class="input" type="email" name="email" autocomplete="email" required />

@@ -1,7 +1,9 @@
 //! `/api/v1/auth/*`.
 
+pub mod email_confirm;
 pub mod login;
 pub mod logout;
+pub mod password;
 pub mod signup;
 
 use axum::http::{header, HeaderValue};

@@ -19,6 +19,9 @@ pub struct SignupRequest {
     pub display_name: String,
     /// At least 10 characters.
     pub password: String,
+    /// The browser's IANA zone; an unknown one falls back to Europe/Stockholm.
+    #[serde(default)]
+    pub time_zone: Option<String>,
 }
 
 /// Create an account and log it in.
@@ -45,6 +48,7 @@ pub async fn signup(
         &body.email,
         &body.display_name,
         &body.password,
+        body.time_zone.as_deref(),
     )
     .await
     .map_err(|e| e.to_app_error(ctx.locale))?;

@@ -2,7 +2,7 @@
 
 use std::collections::HashMap;
 
-use stripe_core::customer::CreateCustomer;
+use stripe_core::customer::{CreateCustomer, UpdateCustomer};
 use stripe_core::payment_intent::{
     CancelPaymentIntent, CancelPaymentIntentCancellationReason, CreatePaymentIntent,
     CreatePaymentIntentAutomaticPaymentMethods, CreatePaymentIntentTransferData,
@@ -108,6 +108,18 @@ impl StripeGateway {
         let key = format!("customer-create-{user_id}");
         let customer = self.send("create customer", &request, Some(&key)).await?;
         Ok(customer.id.as_str().to_owned())
+    }
+
+    /// Gives an existing Customer the user's new email address (receipts from
+    /// Stripe go there). Setting the same address twice changes nothing.
+    pub async fn update_customer_email(
+        &self,
+        customer_id: &str,
+        email: &str,
+    ) -> Result<(), GatewayError> {
+        let request = UpdateCustomer::new(customer_id).email(email);
+        self.send("update customer", &request, None).await?;
+        Ok(())
     }
 
     /// Creates the PaymentIntent of an order as a destination charge. Calling
