@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use crate::model::account::{AccountOverview, EmailConfirmed};
-use crate::model::{AppError, Locale, User};
+use crate::model::{AppError, User};
 
 #[cfg(feature = "ssr")]
 use {
@@ -85,7 +85,7 @@ pub async fn update_profile(
     let time_zone = some(&time_zone);
     let change = profile::ProfileChange {
         display_name: display_name.as_deref(),
-        locale: Locale::parse(locale.trim()),
+        locale: crate::model::Locale::parse(locale.trim()),
         time_zone: time_zone.as_deref(),
     };
     profile::update(&state, &ctx, change)

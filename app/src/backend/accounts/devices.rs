@@ -114,6 +114,9 @@ mod tests {
         assert_eq!(summary(Some(iphone), Locale::En), "Safari 17 · iPhone");
         assert_eq!(summary(None, Locale::Sv), "Okänd enhet");
         assert_eq!(summary(Some("curl/8.5.0"), Locale::En), "HTTP Library curl");
-        assert_eq!(summary(Some("zz-nothing-known"), Locale::En), "Unknown device");
+        assert_eq!(
+            summary(Some("zz-nothing-known"), Locale::En),
+            "Unknown device"
+        );
     }
 }
