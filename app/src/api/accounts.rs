@@ -6,7 +6,7 @@ use crate::model::{AppError, User};
 
 #[cfg(feature = "ssr")]
 use {
-    super::context::{request, set_cookie},
+    super::context::{request, set_cookie, set_session_cookie},
     crate::backend::{accounts::auth_session, accounts::users},
 };
 
@@ -30,11 +30,7 @@ pub async fn signup(
     )
     .await
     .map_err(|e| e.to_app_error(ctx.locale))?;
-    set_cookie(&auth_session::set_cookie(
-        &logged_in.token,
-        logged_in.expires_in_secs,
-        state.settings.secure_cookies,
-    ));
+    set_session_cookie(&state, &logged_in);
     // The last, optional step of signing up: the membership.
     leptos_axum::redirect("/signup/membership");
     Ok(())
@@ -46,11 +42,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
     let logged_in = users::login(&state, &ctx, &email, &password)
         .await
         .map_err(|e| e.to_app_error(ctx.locale))?;
-    set_cookie(&auth_session::set_cookie(
-        &logged_in.token,
-        logged_in.expires_in_secs,
-        state.settings.secure_cookies,
-    ));
+    set_session_cookie(&state, &logged_in);
     leptos_axum::redirect("/account");
     Ok(())
 }

@@ -34,6 +34,18 @@ mod context {
         Ok((state, ctx))
     }
 
+    /// Gives the browser the session of a new login (sign-up, login, reset).
+    pub fn set_session_cookie(
+        state: &AppState,
+        logged_in: &crate::backend::accounts::users::LoggedIn,
+    ) {
+        set_cookie(&crate::backend::accounts::auth_session::set_cookie(
+            &logged_in.token,
+            logged_in.expires_in_secs,
+            state.settings.secure_cookies,
+        ));
+    }
+
     /// Adds a `Set-Cookie` header to the response.
     pub fn set_cookie(value: &str) {
         if let (Some(response), Ok(value)) = (

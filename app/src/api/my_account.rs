@@ -10,7 +10,7 @@ use crate::model::{AppError, User};
 
 #[cfg(feature = "ssr")]
 use {
-    super::context::{request, set_cookie},
+    super::context::{request, set_cookie, set_session_cookie},
     crate::backend::accounts::{
         auth_session, deletion, devices, email_change, profile, recovery, users,
     },
@@ -34,11 +34,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
     let logged_in = recovery::reset(&state, &ctx, &token, &password)
         .await
         .map_err(|e| e.to_app_error(ctx.locale))?;
-    set_cookie(&auth_session::set_cookie(
-        &logged_in.token,
-        logged_in.expires_in_secs,
-        state.settings.secure_cookies,
-    ));
+    set_session_cookie(&state, &logged_in);
     leptos_axum::redirect("/account");
     Ok(())
 }

@@ -3,12 +3,11 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::Json;
 use serde::Deserialize;
 
-use app::backend::{accounts::auth_session, accounts::recovery, AppState};
+use app::backend::{accounts::recovery, AppState};
 
-use super::{cookie_header, SessionResponse};
+use super::{signed_in, SessionResponse};
 use crate::api::caller::Caller;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::json::ApiJson;
@@ -72,16 +71,5 @@ pub async fn reset(
     let logged_in = recovery::reset(&state, &ctx, &body.token, &body.password)
         .await
         .map_err(|e| e.to_app_error(ctx.locale))?;
-    let cookie = auth_session::set_cookie(
-        &logged_in.token,
-        logged_in.expires_in_secs,
-        state.settings.secure_cookies,
-    );
-    Ok((
-        cookie_header(&cookie),
-        Json(SessionResponse {
-            token: logged_in.token,
-            user: logged_in.user,
-        }),
-    ))
+    Ok(signed_in(&state, logged_in))
 }

@@ -3,12 +3,11 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
-use axum::Json;
 use serde::Deserialize;
 
-use app::backend::{accounts::auth_session, accounts::users, AppState};
+use app::backend::{accounts::users, AppState};
 
-use super::{cookie_header, SessionResponse};
+use super::{signed_in, SessionResponse};
 use crate::api::caller::Caller;
 use crate::api::error::{ApiError, ErrorBody};
 use crate::api::json::ApiJson;
@@ -52,17 +51,5 @@ pub async fn signup(
     )
     .await
     .map_err(|e| e.to_app_error(ctx.locale))?;
-    let cookie = auth_session::set_cookie(
-        &logged_in.token,
-        logged_in.expires_in_secs,
-        state.settings.secure_cookies,
-    );
-    Ok((
-        StatusCode::CREATED,
-        cookie_header(&cookie),
-        Json(SessionResponse {
-            token: logged_in.token,
-            user: logged_in.user,
-        }),
-    ))
+    Ok((StatusCode::CREATED, signed_in(&state, logged_in)))
 }
