@@ -45,7 +45,7 @@ async function classStartingSoon(): Promise<{ id: string; start: Date }> {
   expect(session.ok(), await session.text()).toBeTruthy();
   const { id } = (await session.json()) as { id: string };
   const quarter = 15 * 60 * 1000;
-  const start = new Date(Math.ceil((Date.now() + 85 * 60 * 1000) / quarter) * quarter);
+  const start = visibleInTheStudio(new Date(Math.ceil((Date.now() + 85 * 60 * 1000) / quarter) * quarter));
   const end = new Date(start.getTime() + 45 * 60 * 1000);
   const slot = await teacher.post(`/api/v1/studio/sessions/${id}/slots`, {
     data: { start_at: start.toISOString(), end_at: end.toISOString() },
@@ -53,6 +53,53 @@ async function classStartingSoon(): Promise<{ id: string; start: Date }> {
   expect(slot.status(), await slot.text()).toBe(201);
   await teacher.dispose();
   return { id, start };
+}
+
+/** Stockholm's local date, minute of the day and UTC offset (hours) at `at`. */
+function stockholm(at: Date): { y: number; m: number; d: number; minutes: number; offset: number } {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', {
+      timeZone: 'Europe/Stockholm',
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZoneName: 'shortOffset',
+    })
+      .formatToParts(at)
+      .map((p) => [p.type, p.value]),
+  );
+  return {
+    y: Number(parts.year),
+    m: Number(parts.month),
+    d: Number(parts.day),
+    minutes: Number(parts.hour) * 60 + Number(parts.minute),
+    offset: Number((parts.timeZoneName ?? 'GMT+1').replace('GMT', '') || 0),
+  };
+}
+
+/**
+ * The studio's week grid shows 06:00–24:00 (teacher's time, Stockholm for the demo teacher): a class
+ * that would start in the night (a run late in the evening) starts at 06:15 that morning instead,
+ * still later than "Live om en stund", and on a day without demo slots (days 2–16).
+ */
+function visibleInTheStudio(start: Date): Date {
+  const local = stockholm(start);
+  if (local.minutes >= 6 * 60) return start;
+  const at = (offset: number) => new Date(Date.UTC(local.y, local.m - 1, local.d, 6, 15) - offset * 3600 * 1000);
+  return at(stockholm(at(local.offset)).offset);
+}
+
+/** The Monday (YYYY-MM-DD) of the Stockholm week that `at` falls in: the studio shows one week. */
+function stockholmMonday(at: Date): string {
+  const day = at.toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' });
+  const weekday = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Stockholm', weekday: 'short' }).format(at);
+  const back = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(weekday);
+  const monday = new Date(`${day}T12:00:00Z`);
+  monday.setUTCDate(monday.getUTCDate() - back);
+  return monday.toISOString().slice(0, 10);
 }
 
 async function expectNoBlockingViolations(page: Page, what: string): Promise<void> {
@@ -128,6 +175,13 @@ test('a booked student joins when the window opens, and the teacher sees it', as
   await submitLogin(teacher, TEACHER.email, TEACHER.password);
   await expect(teacher).toHaveURL('/account');
   await gotoHydrated(teacher, '/studio');
+  // The class starts 85–100 minutes from now: in the last hours of a Sunday that is next week.
+  if (stockholmMonday(start) !== stockholmMonday(new Date())) {
+    const title = teacher.locator('#studio-week-title');
+    const before = (await title.textContent()) ?? '';
+    await teacher.getByRole('button', { name: 'Nästa vecka', exact: true }).click();
+    await expect(title).not.toHaveText(before);
+  }
   await teacher.getByTestId('slot').filter({ hasText: TITLE }).locator('.studio-slot-body').click();
   const details = teacher.getByTestId('slot-details');
   await expect(details).toBeVisible();
