@@ -8,24 +8,13 @@
 
 use sqlx::{Any, Row, Transaction};
 
-use crate::backend::accounts::auth_session::token_hash;
-use crate::backend::accounts::email_links::{self, Purpose};
+use crate::backend::accounts::email_links::{self, dedupe_key, Purpose};
 use crate::backend::accounts::rate_limit::{self, Scope};
 use crate::backend::accounts::users::{require_user, verify_password, AccountError};
 use crate::backend::mail::account_emails::{account_email, AccountMail};
 use crate::backend::mail::outbox;
 use crate::backend::{db, AppState, RequestContext};
 use crate::model::{Email, Locale};
-
-/// The address of a link page, as the email carries it.
-fn link_url(state: &AppState, purpose: Purpose, token: &str) -> String {
-    format!("{}{}", state.settings.public_url, purpose.path(token))
-}
-
-/// Outbox key of a link's email: one email per link.
-fn dedupe_key(kind: &str, token: &str) -> String {
-    format!("{kind}:{}", &token_hash(token)[..32])
-}
 
 /// Queues the link that confirms `email` for the user, in the caller's
 /// transaction (the sign-up's, or a "send again").
@@ -44,18 +33,17 @@ pub async fn queue_verification(
         locale,
         email,
         name,
-        Some(&link_url(state, Purpose::EmailVerify, &token)),
+        Some(&Purpose::EmailVerify.url(&state.settings, &token)),
         dedupe_key("email_verify", &token),
     );
     outbox::enqueue(tx, &mail, now).await?;
     Ok(())
 }
 
-/// Whether the signed-in user's address is confirmed.
-pub async fn is_verified(state: &AppState, ctx: &RequestContext) -> Result<bool, AccountError> {
-    let user = require_user(state, ctx).await?;
+/// Whether the user's address is confirmed.
+pub async fn is_verified(state: &AppState, user_id: &str) -> Result<bool, AccountError> {
     let row = sqlx::query("SELECT email_verified_at FROM users WHERE id = $1")
-        .bind(&user.id)
+        .bind(user_id)
         .fetch_one(state.db.pool())
         .await?;
     Ok(row
@@ -71,7 +59,7 @@ pub async fn resend_verification(
     ctx: &RequestContext,
 ) -> Result<(), AccountError> {
     let user = require_user(state, ctx).await?;
-    if is_verified(state, ctx).await? {
+    if is_verified(state, &user.id).await? {
         return Ok(());
     }
     let key = format!("verify:{}", user.id);
@@ -133,7 +121,7 @@ pub async fn request_change(
         user.locale,
         email.as_str(),
         &user.display_name,
-        Some(&link_url(state, Purpose::EmailChange, &token)),
+        Some(&Purpose::EmailChange.url(&state.settings, &token)),
         dedupe_key("email_change", &token),
     );
     let notice = account_email(

@@ -6,6 +6,7 @@
 use sqlx::{Any, Row, Transaction};
 
 use crate::backend::accounts::auth_session::{new_token, token_hash};
+use crate::backend::state::Settings;
 
 /// What a link is for (the `purpose` column).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,13 +34,20 @@ impl Purpose {
         }
     }
 
-    /// The page the link opens.
-    pub fn path(self, token: &str) -> String {
-        match self {
-            Purpose::PasswordReset => format!("/password/reset/{token}"),
-            Purpose::EmailChange | Purpose::EmailVerify => format!("/email/confirm/{token}"),
-        }
+    /// The page the link opens, on the public URL, as the email carries it.
+    pub fn url(self, settings: &Settings, token: &str) -> String {
+        let path = match self {
+            Purpose::PasswordReset => "/password/reset/",
+            Purpose::EmailChange | Purpose::EmailVerify => "/email/confirm/",
+        };
+        format!("{}{path}{token}", settings.public_url)
     }
+}
+
+/// The outbox key of an email about one link (`kind:` + part of the
+/// token's hash): the same link is never queued twice.
+pub fn dedupe_key(kind: &str, token: &str) -> String {
+    format!("{kind}:{}", &token_hash(token)[..32])
 }
 
 /// Issues a link for the user in the caller's transaction, retiring their

@@ -10,8 +10,7 @@
 
 use sqlx::Row;
 
-use crate::backend::accounts::auth_session::token_hash;
-use crate::backend::accounts::email_links::{self, Purpose};
+use crate::backend::accounts::email_links::{self, dedupe_key, Purpose};
 use crate::backend::accounts::password;
 use crate::backend::accounts::rate_limit::{self, Scope};
 use crate::backend::accounts::users::{start_session, AccountError, LoggedIn};
@@ -73,18 +72,14 @@ async fn send_link(state: &AppState, email: &str) -> Result<(), sqlx::Error> {
     let now = state.clock.now();
     let mut tx = state.db.pool().begin().await?;
     let token = email_links::issue(&mut tx, &user_id, Purpose::PasswordReset, None, now).await?;
-    let url = format!(
-        "{}{}",
-        state.settings.public_url,
-        Purpose::PasswordReset.path(&token)
-    );
+    let url = Purpose::PasswordReset.url(&state.settings, &token);
     let mail = account_email(
         AccountMail::PasswordReset,
         locale,
         email,
         &name,
         Some(&url),
-        format!("password_reset:{}", &token_hash(&token)[..32]),
+        dedupe_key("password_reset", &token),
     );
     outbox::enqueue(&mut tx, &mail, now).await?;
     tx.commit().await?;
