@@ -12,7 +12,7 @@ use crate::model::{AppError, User};
 use {
     super::context::{request, set_cookie, set_session_cookie},
     crate::backend::accounts::{
-        auth_session, deletion, devices, email_change, profile, recovery, users,
+        auth_session, deletion, devices, email_change, overview, profile, recovery,
     },
     crate::backend::membership::customers,
 };
@@ -53,19 +53,9 @@ pub async fn confirm_email(token: String) -> Result<EmailConfirmed, AppError> {
 #[server]
 pub async fn my_account_overview() -> Result<Option<AccountOverview>, AppError> {
     let (state, ctx) = request().await?;
-    let fail = |e: users::AccountError| e.to_app_error(ctx.locale);
-    let Some(user) = users::current_user(&state, &ctx).await.map_err(fail)? else {
-        return Ok(None);
-    };
-    let email_verified = email_change::is_verified(&state, &ctx)
+    overview::of(&state, &ctx)
         .await
-        .map_err(fail)?;
-    let devices = devices::list(&state, &ctx).await.map_err(fail)?;
-    Ok(Some(AccountOverview {
-        user,
-        email_verified,
-        devices,
-    }))
+        .map_err(|e| e.to_app_error(ctx.locale))
 }
 
 /// Name, language and time zone; an empty field is left as it is.

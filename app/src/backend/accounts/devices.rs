@@ -10,11 +10,21 @@ use crate::backend::accounts::users::{require_user, AccountError};
 use crate::backend::{AppState, RequestContext};
 use crate::i18n::strings;
 use crate::model::account::Device;
-use crate::model::Locale;
+use crate::model::{Locale, User};
 
 /// The signed-in user's live sessions, the most recently used first.
 pub async fn list(state: &AppState, ctx: &RequestContext) -> Result<Vec<Device>, AccountError> {
     let user = require_user(state, ctx).await?;
+    of_user(state, ctx, &user).await
+}
+
+/// [`list`] for a user the caller has looked up already (with the request
+/// that says which session is the current one).
+pub async fn of_user(
+    state: &AppState,
+    ctx: &RequestContext,
+    user: &User,
+) -> Result<Vec<Device>, AccountError> {
     let this_session = ctx.token.as_deref().map(token_hash).unwrap_or_default();
     let rows = sqlx::query(
         "SELECT device_id, token_hash, user_agent, created_at, last_used_at FROM auth_sessions \

@@ -1,7 +1,8 @@
 //! Accounts: who a person is and how they prove it — sign-up and login
 //! (`users`), login sessions (`auth_session`) and the devices they are on
 //! (`devices`), password hashing (`password`), failed-login throttling
-//! (`rate_limit`), the teacher role (`teachers`); and what a person runs
+//! (`rate_limit`), the teacher role (`teachers`), the account page's
+//! summary (`overview`); and what a person runs
 //! themselves: one-use links by email (`email_links`) for a forgotten
 //! password (`recovery`) and the email address (`email_change`), the
 //! profile and password (`profile`), their data (`export`) and the
@@ -19,6 +20,7 @@ pub mod devices;
 pub mod email_change;
 pub mod email_links;
 pub mod export;
+pub mod overview;
 pub mod password;
 pub mod profile;
 pub mod rate_limit;

@@ -4,7 +4,7 @@
 
 use crate::backend::accounts::auth_session::token_hash;
 use crate::backend::accounts::password;
-use crate::backend::accounts::users::{current_user, require_user, verify_password, AccountError};
+use crate::backend::accounts::users::{require_user, verify_password, AccountError};
 use crate::backend::{AppState, RequestContext};
 use crate::model::account::TimeZoneName;
 use crate::model::{DisplayName, Locale, Password, User};
@@ -69,7 +69,10 @@ pub async fn update(
     .bind(&user.id)
     .execute(state.db.pool())
     .await?;
-    current_user(state, ctx)
-        .await?
-        .ok_or(AccountError::Unauthorized)
+    Ok(User {
+        display_name: name.map_or(user.display_name, |n| n.as_str().to_owned()),
+        locale: change.locale.unwrap_or(user.locale),
+        time_zone: zone.map_or(user.time_zone, |z| z.as_str().to_owned()),
+        ..user
+    })
 }
