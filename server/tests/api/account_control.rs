@@ -104,11 +104,23 @@ async fn emailed_token(app: &TestApp, kind: &str, recipient: &str, count: usize)
     } else {
         "/email/confirm/"
     };
+    token_in(&body, marker)
+}
+
+/// The token of the link to `marker` in an email's body.
+fn token_in(body: &str, marker: &str) -> String {
     let at = body.find(marker).expect("a link in the email") + marker.len();
     body[at..]
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
         .collect()
+}
+
+/// Books a seat on a free slot (paid at once); the order id.
+async fn book_free(app: &TestApp, client: &reqwest::Client, slot_id: &str) -> String {
+    let started = json(checkout(app, client, slot_id).await).await;
+    assert_eq!(started["status"], "paid", "a free seat is booked at once");
+    started["order_id"].as_str().expect("order").to_owned()
 }
 
 async fn forgot(app: &TestApp, email: &str) -> reqwest::Response {
@@ -386,14 +398,10 @@ async fn two_accounts_racing_for_one_address_end_with_one_holder(backend: Backen
     app.eventually(|| async { mails(&app, "email_change_confirm", &wanted).await.len() == 2 })
         .await;
     let bodies = mails(&app, "email_change_confirm", &wanted).await;
-    let token_of = |body: &str| {
-        let at = body.find("/email/confirm/").expect("link") + "/email/confirm/".len();
-        body[at..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-            .collect::<String>()
-    };
-    let (ta, tb) = (token_of(&bodies[0].1), token_of(&bodies[1].1));
+    let (ta, tb) = (
+        token_in(&bodies[0].1, "/email/confirm/"),
+        token_in(&bodies[1].1, "/email/confirm/"),
+    );
     let (ra, rb) = tokio::join!(confirm(&app, &ta), confirm(&app, &tb));
     let mut statuses = [ra.status().as_u16(), rb.status().as_u16()];
     statuses.sort_unstable();
@@ -562,17 +570,7 @@ async fn the_new_york_viewer_sees_local_times_across_both_dst_changes(backend: B
 
     // The receipt page, the receipt email and the invitation of a booking
     // after the spring change.
-    let booked = json(
-        post_json(
-            &app,
-            &student,
-            "/api/v1/checkout/session",
-            json!({ "slot_id": slots[1] }),
-        )
-        .await,
-    )
-    .await;
-    let order = booked["order_id"].as_str().expect("order").to_owned();
+    let order = book_free(&app, &student, &slots[1]).await;
     let receipt = app.get_text(&student, &format!("/orders/{order}")).await;
     assert!(
         receipt.contains("12:30"),
@@ -698,32 +696,8 @@ async fn the_export_holds_the_users_own_data_and_no_secrets(backend: Backend) {
     let (_, slots) = session_across_dst(&app).await;
     let (mine, my_email) = account(&app, "mine").await;
     let (theirs, their_email) = account(&app, "theirs").await;
-    let my_order = json(
-        post_json(
-            &app,
-            &mine,
-            "/api/v1/checkout/session",
-            json!({ "slot_id": slots[0] }),
-        )
-        .await,
-    )
-    .await["order_id"]
-        .as_str()
-        .expect("order")
-        .to_owned();
-    let their_order = json(
-        post_json(
-            &app,
-            &theirs,
-            "/api/v1/checkout/session",
-            json!({ "slot_id": slots[0] }),
-        )
-        .await,
-    )
-    .await["order_id"]
-        .as_str()
-        .expect("order")
-        .to_owned();
+    let my_order = book_free(&app, &mine, &slots[0]).await;
+    let their_order = book_free(&app, &theirs, &slots[0]).await;
 
     let response = app.get(&mine, "/api/v1/me/export").await;
     assert_eq!(response.status(), 200);
