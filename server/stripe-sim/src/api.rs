@@ -15,8 +15,8 @@ use crate::idempotency::{fingerprint, lookup, IdemEntry, Lookup};
 use crate::ids::new_id;
 use crate::state::{lock, State as Store};
 use crate::{
-    accounts, billing, charges, customers, events, payment_intents, renewals, setup_intents,
-    test_helpers, Inner, Simulator,
+    accounts, application_fees, billing, charges, customers, disputes, events, ledger, login_links,
+    payment_intents, payouts, renewals, setup_intents, test_helpers, Inner, Simulator,
 };
 
 /// Per-request context handed to endpoints.
@@ -24,6 +24,8 @@ pub struct Ctx<'a> {
     pub inner: &'a Inner,
     pub params: &'a Value,
     pub req: ReqInfo,
+    /// The connected account named by the `Stripe-Account` header, if any.
+    pub account: Option<String>,
     /// How the request authenticated.
     #[allow(dead_code)]
     pub caller: Caller,
@@ -100,6 +102,12 @@ pub async fn handle(
         .map(str::to_string)
         .filter(|k| !k.is_empty());
 
+    let account = headers
+        .get("stripe-account")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty());
+
     let (status, body, replayed, resp_request_id) = {
         let mut st = lock(&inner.state);
         let ctx = Ctx {
@@ -109,6 +117,7 @@ pub async fn handle(
                 id: Some(request_id.clone()),
                 idempotency_key: idem_key.clone(),
             },
+            account,
             caller,
         };
         match (&idem_key, method == Method::POST) {
@@ -171,6 +180,8 @@ fn dispatch(
     match (method.as_str(), segs) {
         ("POST", ["accounts"]) => accounts::create(ctx, st),
         ("GET", ["accounts", id]) => accounts::retrieve(st, id),
+        ("POST", ["accounts", id]) => accounts::update(ctx, st, id),
+        ("POST", ["accounts", id, "login_links"]) => login_links::create(ctx, st, id),
         ("POST", ["account_links"]) => accounts::create_link(ctx, st),
 
         ("POST", ["customers"]) => customers::create(ctx, st),
@@ -190,6 +201,19 @@ fn dispatch(
         ("POST", ["refunds"]) => charges::create_refund(ctx, st),
         ("GET", ["refunds"]) => charges::list_refunds(ctx, st),
         ("GET", ["refunds", id]) => charges::retrieve_refund(st, id),
+        ("GET", ["application_fees"]) => application_fees::list(ctx, st),
+        ("GET", ["application_fees", id]) => application_fees::retrieve(st, id),
+
+        ("GET", ["disputes"]) => disputes::list(ctx, st),
+        ("GET", ["disputes", id]) => disputes::retrieve(st, id),
+        ("POST", ["disputes", id]) => disputes::update(ctx, st, id),
+        ("POST", ["disputes", id, "close"]) => disputes::accept(ctx, st, id),
+
+        ("GET", ["payouts"]) => payouts::list(ctx, st),
+        ("GET", ["payouts", id]) => payouts::retrieve(ctx, st, id),
+        ("GET", ["balance"]) => ledger::balance(ctx, st),
+        ("GET", ["balance_transactions"]) => ledger::list(ctx, st),
+        ("GET", ["balance_transactions", id]) => ledger::retrieve(ctx, st, id),
 
         ("GET", ["events"]) => events::list(st, ctx.params),
         ("GET", ["events", id]) => events::retrieve(st, id),
@@ -213,6 +237,9 @@ fn dispatch(
         ("POST", ["test_helpers", "accounts", id, "onboard"]) => {
             accounts::onboard(ctx.inner, st, &ctx.req, id, None)
         }
+        ("POST", ["test_helpers", "accounts", id, "payout"]) => payouts::create(ctx, st, id),
+        ("POST", ["test_helpers", "charges", id, "dispute"]) => disputes::create(ctx, st, id),
+        ("POST", ["test_helpers", "disputes", id, "close"]) => disputes::close(ctx, st, id),
         ("POST", ["test_helpers", "subscriptions", id, "advance"]) => {
             renewals::advance(ctx, st, id)
         }

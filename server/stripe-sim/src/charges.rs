@@ -1,8 +1,10 @@
-//! Charges, transfers (destination charges) and refunds (with transfer reversals).
+//! Charges, transfers (destination charges) and refunds (with transfer reversals and
+//! application-fee refunds).
 
 use serde_json::{json, Value};
 
 use crate::api::Ctx;
+use crate::application_fees;
 use crate::error::ApiError;
 use crate::events::emit;
 use crate::form::Params;
@@ -279,6 +281,16 @@ pub fn create_refund(ctx: &Ctx<'_>, st: &mut State) -> Result<Value, ApiError> {
             "charge",
         ));
     }
+    let charged_back = st
+        .disputes
+        .values()
+        .any(|d| d["charge"] == charge_id.as_str() && d["status"] != "won");
+    if charged_back {
+        return Err(ApiError::invalid(&format!(
+            "Charge {charge_id} has been charged back; cannot issue a refund."
+        ))
+        .with_code("charge_disputed"));
+    }
     let total = charge["amount"].as_i64().unwrap_or(0);
     let refunded = charge["amount_refunded"].as_i64().unwrap_or(0);
     let remaining = total - refunded;
@@ -314,7 +326,14 @@ pub fn create_refund(ctx: &Ctx<'_>, st: &mut State) -> Result<Value, ApiError> {
         }
     }
     let reverse = p.bool_of("reverse_transfer")?.unwrap_or(false);
-    let _refund_fee = p.bool_of("refund_application_fee")?.unwrap_or(false);
+    let refund_fee = p.bool_of("refund_application_fee")?.unwrap_or(false);
+    let fee_id = charge["application_fee"].as_str().map(str::to_string);
+    if refund_fee && fee_id.is_none() {
+        return Err(ApiError::invalid(&format!(
+            "Charge {charge_id} has no application fee to refund: refund_application_fee can only be used on charges with an application fee."
+        ))
+        .with("param", "refund_application_fee"));
+    }
     let metadata = Value::Object(p.metadata()?.unwrap_or_default());
     let transfer_id = charge["transfer"].as_str().map(str::to_string);
     if reverse && transfer_id.is_none() {
@@ -426,6 +445,9 @@ pub fn create_refund(ctx: &Ctx<'_>, st: &mut State) -> Result<Value, ApiError> {
             None,
             None,
         );
+    }
+    if let (true, Some(fee)) = (refund_fee, &fee_id) {
+        application_fees::refund_share(ctx, st, fee, amount, total, new_refunded >= total);
     }
     Ok(refund)
 }

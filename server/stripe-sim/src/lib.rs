@@ -8,11 +8,13 @@
 
 mod accounts;
 mod api;
+mod application_fees;
 mod auth;
 mod billing;
 mod charges;
 mod clock;
 mod customers;
+mod disputes;
 pub mod error;
 mod events;
 mod faults;
@@ -20,7 +22,11 @@ pub mod form;
 mod hosted;
 mod idempotency;
 mod ids;
+mod ledger;
+mod lists;
+mod login_links;
 mod payment_intents;
+mod payouts;
 mod renewals;
 mod setup_intents;
 mod state;
@@ -154,6 +160,7 @@ pub fn router(sim: Simulator) -> Router {
             "/connect/onboarding/{acct}",
             get(hosted::onboarding_page).post(hosted::onboarding_submit),
         )
+        .route("/express/{acct}/{token}", get(login_links::dashboard_page))
         .route(
             "/redirect/{pi}",
             get(hosted::redirect_page).post(hosted::redirect_submit),

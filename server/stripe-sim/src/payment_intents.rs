@@ -9,7 +9,7 @@ use crate::events::{emit, ReqInfo};
 use crate::form::Params;
 use crate::ids::{new_id, random_string};
 use crate::state::{Card, Method, PendingAction, State};
-use crate::{billing, charges, Inner};
+use crate::{application_fees, billing, charges, Inner};
 
 /// Currencies in which the simulator offers Klarna.
 pub const KLARNA_CURRENCIES: [&str; 12] = [
@@ -655,7 +655,8 @@ fn requires_action(
 }
 
 /// The success path: Charge, Transfer (destination charges), intent `succeeded`, events
-/// `charge.succeeded`, `payment_intent.succeeded`, `transfer.created`; invoice paid if any.
+/// `charge.succeeded`, `payment_intent.succeeded`, `transfer.created`,
+/// `application_fee.created` (with `application_fee_amount`); invoice paid if any.
 pub fn succeed(
     inner: &Inner,
     st: &mut State,
@@ -696,6 +697,13 @@ pub fn succeed(
         let tr_id = tr["id"].as_str().unwrap_or_default().to_string();
         st.transfers.insert(tr_id, tr.clone());
         emit(inner, st, req, "transfer.created", &tr, None, None);
+        let dest = tr["destination"].as_str().unwrap_or_default();
+        if let Some(fee) = application_fees::build(&charge, dest) {
+            let fee_id = fee["id"].as_str().unwrap_or_default().to_string();
+            st.remember(&fee_id);
+            st.application_fees.insert(fee_id, fee.clone());
+            emit(inner, st, req, "application_fee.created", &fee, None, None);
+        }
     }
     if let Some(invoice_id) = st.pi_invoice.get(id).cloned() {
         billing::invoice_paid(inner, st, req, &invoice_id, id, pm_id);

@@ -81,6 +81,21 @@ pub struct PendingAction {
     pub return_url: Option<String>,
 }
 
+/// One balance transaction of a connected account and the payout that contains it.
+#[derive(Debug, Clone)]
+pub struct LedgerEntry {
+    pub txn: Value,
+    /// The payout (`po_…`) this transaction was paid out with; `None` while in the balance.
+    pub payout: Option<String>,
+}
+
+/// A payout and the connected account it was made on.
+#[derive(Debug, Clone)]
+pub struct PayoutRecord {
+    pub account: String,
+    pub payout: Value,
+}
+
 #[derive(Default)]
 pub struct State {
     pub accounts: HashMap<String, Value>,
@@ -105,8 +120,40 @@ pub struct State {
     pub setup_intents: HashMap<String, Value>,
     /// SetupIntent id → the subscription whose `pending_setup_intent` it is.
     pub seti_subscription: HashMap<String, String>,
+    /// Application fees (`fee_…`) of destination charges with `application_fee_amount`.
+    pub application_fees: HashMap<String, Value>,
+    /// Disputes (`dp_…`).
+    pub disputes: HashMap<String, Value>,
+    /// Payouts (`po_…`) of connected accounts.
+    pub payouts: HashMap<String, PayoutRecord>,
+    /// Connected account id → its balance transactions (see `ledger`).
+    pub ledgers: HashMap<String, Vec<LedgerEntry>>,
+    /// Express dashboard login-link token → connected account id.
+    pub login_links: HashMap<String, String>,
+    /// Object id → creation sequence number (orders objects created in the same second).
+    pub seq: HashMap<String, u64>,
     pub idempotency: HashMap<String, IdemEntry>,
     pub faults: Vec<Fault>,
     /// The simulator's clock (a clone of `SimConfig::clock`).
     pub clock: SimClock,
+}
+
+impl State {
+    /// Records that object `id` was just created (see [`State::oldest_first`]).
+    pub fn remember(&mut self, id: &str) {
+        let n = self.seq.len() as u64;
+        self.seq.entry(id.to_string()).or_insert(n);
+    }
+
+    /// `objects` in creation order, oldest first.
+    pub fn oldest_first<'a>(&self, mut objects: Vec<&'a Value>) -> Vec<&'a Value> {
+        objects.sort_by_key(|o| {
+            let id = o["id"].as_str().unwrap_or_default();
+            (
+                o["created"].as_i64(),
+                self.seq.get(id).copied().unwrap_or(0),
+            )
+        });
+        objects
+    }
 }

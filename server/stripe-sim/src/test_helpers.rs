@@ -4,6 +4,18 @@
 //!
 //! - `POST /v1/test_helpers/accounts/{id}/onboard`: completes Connect onboarding at once
 //!   (emits `account.updated`); returns the Account.
+//! - `POST /v1/test_helpers/accounts/{id}/payout` (`outcome=paid|failed`, default `paid`;
+//!   `currency`, default the account's): pays out the connected account's whole available
+//!   balance (400 `balance_insufficient` when there is none; 400 `payouts_not_allowed` before
+//!   onboarding); emits `payout.created` then `payout.paid` / `payout.failed` as Connect
+//!   events. A failed payout (`account_closed`) gives the money back to the balance. See
+//!   `payouts` and `ledger`.
+//! - `POST /v1/test_helpers/charges/{id}/dispute` (`reason`, default `fraudulent`): opens a
+//!   dispute on a succeeded charge like the `4000 0000 0000 0259` card (`needs_response`,
+//!   due in 7 days, the amount withdrawn); emits `charge.dispute.created` and
+//!   `charge.dispute.funds_withdrawn`. Returns the Dispute.
+//! - `POST /v1/test_helpers/disputes/{id}/close` (`outcome=won|lost`): emits
+//!   `charge.dispute.closed` (and `charge.dispute.funds_reinstated` when won).
 //! - `POST /v1/test_helpers/faults` (`kind=500|429|timeout`, `count`, `path`, `delay_ms`,
 //!   `rate`: the share of matching calls that fail) /
 //!   `DELETE /v1/test_helpers/faults`: injected API faults (here).

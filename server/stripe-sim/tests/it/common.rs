@@ -119,6 +119,82 @@ impl Harness {
         id
     }
 
+    /// GET with the secret key and a `Stripe-Account` header.
+    pub async fn get_as(&self, path: &str, account: &str) -> (u16, Value) {
+        let resp = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(SK)
+            .header("stripe-account", account)
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap())
+    }
+
+    /// A succeeded destination charge of `amount` SEK to `acct` (with `fee` as
+    /// `application_fee_amount`); returns (PaymentIntent id, Charge).
+    pub async fn destination_charge(
+        &self,
+        acct: &str,
+        amount: i64,
+        fee: Option<i64>,
+    ) -> (String, Value) {
+        let fee = fee
+            .map(|f| format!("&application_fee_amount={f}"))
+            .unwrap_or_default();
+        let (s, _, pi) = self
+            .post(
+                "/v1/payment_intents",
+                &format!("amount={amount}&currency=sek&transfer_data[destination]={acct}{fee}"),
+            )
+            .await;
+        assert_eq!(s, 200, "{pi}");
+        let pi_id = pi["id"].as_str().unwrap().to_string();
+        let (s, _, pi) = self
+            .post(
+                &format!("/v1/payment_intents/{pi_id}/confirm"),
+                "payment_method=pm_card_visa",
+            )
+            .await;
+        assert_eq!(s, 200, "{pi}");
+        let ch = pi["latest_charge"].as_str().unwrap();
+        let (s, charge) = self.get(&format!("/v1/charges/{ch}")).await;
+        assert_eq!(s, 200);
+        (pi_id, charge)
+    }
+
+    /// The types of the events recorded so far, oldest first.
+    pub fn event_types(&self) -> Vec<String> {
+        self.sim
+            .events()
+            .iter()
+            .map(|e| e["type"].as_str().unwrap().to_string())
+            .collect()
+    }
+
+    /// Every recorded event, signed with the secret its `account` calls for, parses with
+    /// async-stripe's webhook parser (which deserializes `data.object` into its typed object).
+    pub fn parsed_events(&self) -> Vec<stripe_webhook::Event> {
+        let now = chrono::Utc::now().timestamp();
+        self.sim
+            .events()
+            .iter()
+            .map(|e| {
+                let body = e.to_string();
+                let secret = if e["account"].is_string() {
+                    WHSEC_CONNECT
+                } else {
+                    WHSEC
+                };
+                let sig = stripe_sim::sign(secret, now, &body);
+                stripe_webhook::Webhook::construct_event(&body, &sig, secret)
+                    .unwrap_or_else(|err| panic!("{} does not parse: {err:?}", e["type"]))
+            })
+            .collect()
+    }
+
     pub async fn wait_idle(&self) {
         for _ in 0..500 {
             let (_, v) = self.get("/v1/test_helpers/webhooks/idle").await;

@@ -4,8 +4,13 @@
 // Test helpers outside #[test] functions may unwrap too.
 #![allow(clippy::unwrap_used)]
 
+mod accounts;
+mod application_fees;
 mod billing;
 mod common;
+mod disputes;
 mod fidelity;
+mod payouts;
+mod shapes;
 mod webhooks;
 mod wire;
