@@ -107,7 +107,7 @@ async fn seed_demo(config: &Config) -> anyhow::Result<()> {
         database_kind(&config.database_url)
     );
     println!("  Open {} and sign in as:", config.public_url);
-    for account in [&demo::TEACHER, &demo::STUDENT] {
+    for account in [&demo::TEACHER, &demo::STUDENT, &demo::ADMIN] {
         println!(
             "    {:<8} {:<20} password: {}",
             account.role, account.email, account.password

@@ -3,6 +3,7 @@
 //! service, translate its error into the user's words.
 
 pub mod accounts;
+pub mod admin;
 pub mod attendance;
 pub mod checkout;
 pub mod courses;

@@ -30,6 +30,13 @@ pub const STUDENT: DemoAccount = DemoAccount {
     name: "Stella Elev",
 };
 
+pub const ADMIN: DemoAccount = DemoAccount {
+    role: "admin",
+    email: "admin@aveli.test",
+    password: "demo-admin-2026",
+    name: "Ada Admin",
+};
+
 /// A demo session: title, description, price in öre, seats, recording,
 /// and its slots as (days from today, hour UTC, minutes, seats taken) —
 /// chosen so every calendar state shows at once: plenty of seats, almost
@@ -105,7 +112,9 @@ pub async fn seed(db: &Db, now: i64) -> anyhow::Result<bool> {
     let accounts = seed_accounts_and_sessions(db, now).await?;
     let course = seed_course(db, now).await?;
     let live = seed_live_soon(db, now).await?;
-    Ok(accounts || course || live)
+    let admin = seed_admin(db, now).await?;
+    let payouts = seed_payouts(db, now).await?;
+    Ok(accounts || course || live || admin || payouts)
 }
 
 /// The free session that is always about to start, so the join link can be
@@ -417,6 +426,239 @@ async fn seed_accounts_and_sessions(db: &Db, now: i64) -> anyhow::Result<bool> {
                 .await?;
             }
         }
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// A chargeback awaiting evidence (deadline in a week), as the
+/// `charge.dispute.created` webhook leaves one, so `/admin/disputes` has a
+/// case offline. The demo order was never charged: the dispute exists only
+/// in our tables, so sending its evidence to the simulator is refused.
+async fn seed_dispute(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    order_id: &str,
+    amount: i64,
+    now: i64,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "INSERT INTO disputes (id, order_id, charge_id, amount_cents, currency, reason, status, \
+         due_by, has_evidence, funds_withdrawn, event_created, created_at, updated_at) \
+         VALUES ($1, $2, 'ch_demo_disputed', $3, 'SEK', 'fraudulent', 'needs_response', $4, 0, 1, \
+         $5, $5, $5)",
+    )
+    .bind(format!(
+        "du_demo{}",
+        order_id.chars().take(8).collect::<String>()
+    ))
+    .bind(order_id)
+    .bind(amount)
+    .bind(now + 7 * 86_400)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE orders SET disputed = 1 WHERE id = $1")
+        .bind(order_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The reason written on the demo's refunds, so the console shows some history.
+const DEMO_REFUND_REASON: &str = "Demo: läraren kom tio minuter sent";
+
+/// The demo admin (the platform), unless it exists, with some history for
+/// the console: one attendee's booking refunded in part and another's in
+/// full, each with its refund row and audit row. The demo orders were never
+/// charged, so these refunds exist only in our tables.
+async fn seed_admin(db: &Db, now: i64) -> anyhow::Result<bool> {
+    let exists: Option<(String,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
+        .bind(ADMIN.email)
+        .fetch_optional(db.pool())
+        .await?;
+    if exists.is_some() {
+        return Ok(false);
+    }
+    let hash = password::hash(&Password::parse(ADMIN.password)?).await?;
+    let admin_id = new_id();
+    let mut tx = db.pool().begin().await?;
+    sqlx::query(
+        "INSERT INTO users (id, email, password_hash, display_name, locale, is_admin, created_at, \
+         updated_at, email_verified_at) VALUES ($1, $2, $3, $4, 'sv', 1, $5, $5, $5)",
+    )
+    .bind(&admin_id)
+    .bind(ADMIN.email)
+    .bind(&hash)
+    .bind(ADMIN.name)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    // Two paid attendee bookings of the most expensive demo session.
+    let orders: Vec<(String, i64, String)> = sqlx::query_as(
+        "SELECT o.id, o.amount_cents, o.slot_id FROM orders o \
+         JOIN users u ON u.id = o.user_id \
+         WHERE o.status = 'paid' AND o.hold_active = 1 AND o.amount_cents > 0 \
+           AND u.email LIKE 'deltagare%' ORDER BY o.amount_cents DESC, o.id LIMIT 3",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    if let Some((order_id, amount, _)) = orders.get(2) {
+        seed_dispute(&mut tx, order_id, *amount, now).await?;
+    }
+    for (n, (order_id, amount, slot_id)) in orders.iter().take(2).enumerate() {
+        let full = n == 1;
+        let refund = if full { *amount } else { amount / 2 };
+        if full {
+            // Gives the seat back, as a full refund does.
+            sqlx::query(
+                "UPDATE orders SET status = 'refunded', hold_active = 0, refunded_cents = $2, \
+                 updated_at = $3 WHERE id = $1",
+            )
+            .bind(order_id)
+            .bind(refund)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "UPDATE session_slots SET seats_taken = seats_taken - 1 WHERE id = $1 AND seats_taken > 0",
+            )
+            .bind(slot_id)
+            .execute(&mut *tx)
+            .await?;
+        } else {
+            sqlx::query("UPDATE orders SET refunded_cents = $2, updated_at = $3 WHERE id = $1")
+                .bind(order_id)
+                .bind(refund)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let refund_id = new_id();
+        sqlx::query(
+            "INSERT INTO admin_refunds (id, order_id, admin_id, idempotency_key, amount_cents, \
+             reverse_transfer, refund_application_fee, reason, status, stripe_refund_id, \
+             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, 1, 1, $6, 'succeeded', $7, $8, $8)",
+        )
+        .bind(&refund_id)
+        .bind(order_id)
+        .bind(&admin_id)
+        .bind(format!("demo-{n}"))
+        .bind(refund)
+        .bind(DEMO_REFUND_REASON)
+        .bind(format!("re_demo{n}"))
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let after = serde_json::json!({
+            "refund_id": refund_id,
+            "amount_cents": refund,
+            "reverse_transfer": true,
+            "refund_application_fee": true,
+            "reason": DEMO_REFUND_REASON,
+        });
+        sqlx::query(
+            "INSERT INTO admin_audit (id, admin_id, action, target_type, target_id, before_json, \
+             after_json, created_at) VALUES ($1, $2, 'order.refund', 'order', $3, $4, $5, $6)",
+        )
+        .bind(new_id())
+        .bind(&admin_id)
+        .bind(order_id)
+        .bind(serde_json::json!({"status": "paid", "refunded_cents": 0}).to_string())
+        .bind(after.to_string())
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// The demo payouts' ids: the failed one sorts first, as it came first.
+const DEMO_PAYOUT_FAILED: &str = "po_1DemoFailed0000000";
+const DEMO_PAYOUT_PAID: &str = "po_1DemoPaid00000000";
+/// Standard payouts arrive about two days after they are created.
+const DEMO_PAYOUT_ARRIVAL_SECS: i64 = 2 * 86_400;
+
+/// Unless the demo teacher's account has a payout: a failed payout and the
+/// paid one that followed it, both holding the demo attendees' paid
+/// bookings, so `/studio/payouts` shows payouts offline. Those orders were
+/// never charged; they get the demo account as `connected_account_id` and
+/// their `created_at` as `paid_at` (where unset) so they fall in the
+/// payouts' range (`paid_at` = `created_at` changes nothing for reminders,
+/// which read `COALESCE(paid_at, created_at)`). The amount is the teacher's
+/// share less the part of it refunds took back.
+async fn seed_payouts(db: &Db, now: i64) -> anyhow::Result<bool> {
+    let exists: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM payouts WHERE account_id = $1 LIMIT 1")
+            .bind(DEMO_CONNECT_ACCOUNT)
+            .fetch_optional(db.pool())
+            .await?;
+    if exists.is_some() {
+        return Ok(false);
+    }
+    let teacher: Option<(String,)> =
+        sqlx::query_as("SELECT id FROM teachers WHERE stripe_connect_account_id = $1")
+            .bind(DEMO_CONNECT_ACCOUNT)
+            .fetch_optional(db.pool())
+            .await?;
+    let Some((teacher_id,)) = teacher else {
+        return Ok(false);
+    };
+    let mut tx = db.pool().begin().await?;
+    sqlx::query(
+        "UPDATE orders SET paid_at = COALESCE(paid_at, created_at), \
+         connected_account_id = COALESCE(connected_account_id, $1) \
+         WHERE status IN ('paid', 'refunded') AND amount_cents > 0 \
+           AND session_id IN (SELECT id FROM sessions WHERE teacher_id = $2) \
+           AND user_id IN (SELECT id FROM users WHERE email LIKE 'deltagare%')",
+    )
+    .bind(DEMO_CONNECT_ACCOUNT)
+    .bind(&teacher_id)
+    .execute(&mut *tx)
+    .await?;
+    let orders: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT amount_cents, application_fee_cents, refunded_cents FROM orders \
+         WHERE connected_account_id = $1 AND status IN ('paid', 'refunded') \
+           AND paid_at IS NOT NULL AND paid_at <= $2",
+    )
+    .bind(DEMO_CONNECT_ACCOUNT)
+    .bind(now)
+    .fetch_all(&mut *tx)
+    .await?;
+    let amount: i64 = orders
+        .iter()
+        .map(|(amount, fee, refunded)| {
+            let share = amount - fee;
+            share - refunded * share / (*amount).max(1)
+        })
+        .sum();
+    if amount <= 0 {
+        tx.commit().await?;
+        return Ok(false);
+    }
+    for (id, status, failure) in [
+        (
+            DEMO_PAYOUT_FAILED,
+            "failed",
+            Some("The bank account has been closed."),
+        ),
+        (DEMO_PAYOUT_PAID, "paid", None),
+    ] {
+        sqlx::query(
+            "INSERT INTO payouts (id, account_id, teacher_id, amount_cents, currency, status, \
+             arrival_date, stripe_created, failure_message, event_created, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, 'SEK', $5, $6, $7, $8, $7, $7, $7)",
+        )
+        .bind(id)
+        .bind(DEMO_CONNECT_ACCOUNT)
+        .bind(&teacher_id)
+        .bind(amount)
+        .bind(status)
+        .bind(now + DEMO_PAYOUT_ARRIVAL_SECS)
+        .bind(now)
+        .bind(failure)
+        .execute(&mut *tx)
+        .await?;
     }
     tx.commit().await?;
     Ok(true)

@@ -6,6 +6,7 @@
 // attendance → catalog, accounts;
 // booking and membership also call payments and mail; mail calls only the plumbing.
 pub mod accounts;
+pub mod admin;
 pub mod attendance;
 pub mod booking;
 pub mod catalog;

@@ -2,6 +2,7 @@
 //! a value of one of these types is valid by construction.
 
 pub mod account;
+pub mod admin;
 pub mod calendar;
 pub mod course;
 pub mod error;

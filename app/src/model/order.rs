@@ -191,6 +191,10 @@ pub struct Sale {
     pub teacher_share_cents: i64,
     pub refunded_cents: i64,
     pub disputed: bool,
+    /// The latest dispute's state, as Stripe names it (needs_response,
+    /// under_review, won, lost): the teacher follows its outcome.
+    #[serde(default)]
+    pub dispute_status: Option<String>,
     pub created_at: DateTime<Utc>,
 }
 

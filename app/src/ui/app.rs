@@ -11,6 +11,11 @@ use crate::api::my_account::{DeleteAccount, ResetPassword, UpdateProfile};
 use crate::model::{AppError, User};
 use crate::ui::i18n_context::{initial_locale, use_i18n, I18n};
 use crate::ui::nav::Nav;
+use crate::ui::pages::admin::{
+    audit::AdminAuditPage, disputes::AdminDisputesPage, order::AdminOrderPage,
+    orders::AdminOrdersPage, overview::AdminOverviewPage, system::AdminSystemPage,
+    teachers::AdminTeachersPage,
+};
 use crate::ui::pages::{
     account::AccountPage, bookings::BookingsPage, course::CoursePage, courses::CoursesPage,
     email_confirm::EmailConfirmPage, error::ErrorPage, home::HomePage, join::JoinPage,
@@ -140,6 +145,13 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/orders/:id") view=ReceiptPage ssr=SsrMode::Async />
                         <Route path=path!("/bookings") view=BookingsPage ssr=SsrMode::Async />
                         <Route path=path!("/join/:token") view=JoinPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin") view=AdminOverviewPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/teachers") view=AdminTeachersPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/orders") view=AdminOrdersPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/orders/:id") view=AdminOrderPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/disputes") view=AdminDisputesPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/system") view=AdminSystemPage ssr=SsrMode::Async />
+                        <Route path=path!("/admin/audit") view=AdminAuditPage ssr=SsrMode::Async />
                     </Routes>
                 </ErrorBoundary>
             </main>

@@ -9,6 +9,7 @@ pub mod moon_icon;
 pub mod nav;
 pub mod pages;
 pub mod payment_form;
+pub mod payouts;
 pub mod session;
 pub mod session_card;
 pub mod studio;

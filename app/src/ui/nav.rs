@@ -6,6 +6,7 @@ use leptos_router::components::A;
 
 use crate::api::locale::set_locale;
 use crate::api::payouts::payments_simulated;
+use crate::i18n_admin::admin_strings;
 use crate::ui::app::use_auth;
 use crate::ui::i18n_context::use_i18n;
 
@@ -15,6 +16,7 @@ pub fn Nav() -> impl IntoView {
     let auth = use_auth();
     let signed_in = move || matches!(auth.user.get(), Some(Ok(Some(_))));
     let is_teacher = move || matches!(auth.user.get(), Some(Ok(Some(user))) if user.is_teacher);
+    let is_admin = move || matches!(auth.user.get(), Some(Ok(Some(user))) if user.is_admin);
     // Resolved on the server and carried into the page: no extra request.
     let simulated = Resource::new(|| (), |_| payments_simulated());
 
@@ -47,6 +49,9 @@ pub fn Nav() -> impl IntoView {
                             <A href="/studio">{move || i18n.t().nav_studio}</A>
                             <A href="/studio/courses">{move || i18n.t().studio_courses_link}</A>
                             <A href="/studio/payouts">{move || i18n.t().payouts_link}</A>
+                        </Show>
+                        <Show when=is_admin>
+                            <A href="/admin">{move || admin_strings(i18n.locale()).nav_admin}</A>
                         </Show>
                         <A href="/account">{move || i18n.t().nav_account}</A>
                         <ActionForm action=auth.logout attr:class="inline-form">

@@ -2,6 +2,7 @@
 //! Handlers are thin: they call the same backend services as the server
 //! functions. The OpenAPI document is generated from the handlers.
 
+pub mod admin;
 pub mod auth;
 pub mod bookings;
 pub mod calendar_feed;
@@ -101,6 +102,20 @@ where
         .routes(routes!(studio::slots::cancel_slot))
         .routes(routes!(studio::slots::attendees))
         .routes(routes!(calendar_feed::calendar_feed))
+        .routes(routes!(admin::teachers::list))
+        .routes(routes!(admin::teachers::update))
+        .routes(routes!(admin::orders::list))
+        .routes(routes!(admin::orders::get))
+        .routes(routes!(admin::refunds::create))
+        .routes(routes!(admin::audit::list))
+        .routes(routes!(admin::disputes::list))
+        .routes(routes!(admin::disputes::submit_evidence))
+        .routes(routes!(admin::system::events))
+        .routes(routes!(admin::system::outbox))
+        .routes(routes!(admin::system::resend))
+        .routes(routes!(studio::payouts::list))
+        .routes(routes!(studio::payouts::save_settings))
+        .routes(routes!(studio::payouts::dashboard_link))
         .split_for_parts();
     openapi::add_shared_responses(&mut document);
     router

@@ -490,6 +490,17 @@ impl TestApp {
         client
     }
 
+    /// A new signed-in admin (the platform), made one as `server admin grant` does.
+    pub async fn new_admin(&self) -> reqwest::Client {
+        let client = self.new_user().await;
+        let me = self.get_json(&client, "/api/v1/me").await;
+        let email = me["email"].as_str().expect("email");
+        app::backend::accounts::users::set_admin(&self.db, email, true, self.state.clock.now())
+            .await
+            .expect("grant admin");
+        client
+    }
+
     /// A new signed-in student with their own cookie jar.
     pub async fn new_user(&self) -> reqwest::Client {
         self.new_user_with_token().await.0

@@ -5,6 +5,8 @@ mod helpers;
 
 mod account_control;
 mod accounts;
+mod admin;
+mod admin_system;
 mod attendance;
 mod checkout;
 mod connect;
@@ -13,6 +15,7 @@ mod membership;
 mod moon;
 mod operations;
 mod pages;
+mod payouts;
 mod sessions;
 mod stripe_gateway;
 mod webhooks;

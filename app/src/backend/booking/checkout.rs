@@ -29,6 +29,7 @@ struct SlotForSale {
     account_id: Option<String>,
     charges_enabled: bool,
     payout_split_pct: i64,
+    teacher_suspended: bool,
 }
 
 async fn slot_for_sale(
@@ -37,8 +38,8 @@ async fn slot_for_sale(
 ) -> Result<Option<SlotForSale>, CheckoutError> {
     let row = sqlx::query(
         "SELECT s.id AS session_id, s.title, s.price_cents, s.currency, s.visibility, sl.status, \
-         sl.start_at, t.stripe_connect_account_id, t.charges_enabled, t.payout_split_pct \
-         FROM session_slots sl JOIN sessions s ON s.id = sl.session_id \
+         sl.start_at, t.stripe_connect_account_id, t.charges_enabled, t.payout_split_pct, \
+         t.suspended_at FROM session_slots sl JOIN sessions s ON s.id = sl.session_id \
          JOIN teachers t ON t.id = s.teacher_id WHERE sl.id = $1",
     )
     .bind(slot_id)
@@ -57,6 +58,7 @@ async fn slot_for_sale(
         account_id: row.try_get("stripe_connect_account_id")?,
         charges_enabled: row.try_get::<i64, _>("charges_enabled")? == 1,
         payout_split_pct: row.try_get("payout_split_pct")?,
+        teacher_suspended: row.try_get::<Option<i64>, _>("suspended_at")?.is_some(),
     }))
 }
 
@@ -146,6 +148,9 @@ async fn start_inner(
     }
     if let Some(order) = live_order(state, &user.id, slot_id).await? {
         return resume(state, &user, &sale, order).await;
+    }
+    if sale.teacher_suspended {
+        return Err(CheckoutError::TeacherSuspended);
     }
     if !sale.scheduled || sale.start_at <= state.clock.now() {
         return Err(CheckoutError::Closed);

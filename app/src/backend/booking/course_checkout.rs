@@ -27,6 +27,7 @@ struct CourseForSale {
     account_id: Option<String>,
     charges_enabled: bool,
     payout_split_pct: i64,
+    teacher_suspended: bool,
 }
 
 async fn course_for_sale(
@@ -35,7 +36,7 @@ async fn course_for_sale(
 ) -> Result<Option<CourseForSale>, CourseCheckoutError> {
     let row = sqlx::query(
         "SELECT c.title, c.price_cents, c.currency, c.visibility, t.user_id, \
-         t.stripe_connect_account_id, t.charges_enabled, t.payout_split_pct \
+         t.stripe_connect_account_id, t.charges_enabled, t.payout_split_pct, t.suspended_at \
          FROM courses c JOIN teachers t ON t.id = c.teacher_id WHERE c.id = $1",
     )
     .bind(course_id)
@@ -52,6 +53,7 @@ async fn course_for_sale(
         account_id: row.try_get("stripe_connect_account_id")?,
         charges_enabled: row.try_get::<i64, _>("charges_enabled")? == 1,
         payout_split_pct: row.try_get("payout_split_pct")?,
+        teacher_suspended: row.try_get::<Option<i64>, _>("suspended_at")?.is_some(),
     }))
 }
 
@@ -161,6 +163,9 @@ async fn start_inner(
         .ok_or(CourseCheckoutError::NotFound)?;
     if sale.owner_user_id == user.id || is_enrolled(state, &user.id, course_id).await? {
         return Err(CourseCheckoutError::AlreadyEnrolled);
+    }
+    if sale.teacher_suspended {
+        return Err(CourseCheckoutError::TeacherSuspended);
     }
     if sale.price_cents == 0 {
         return enrol_free(state, &user, &sale).await;

@@ -11,6 +11,7 @@
 
 pub mod checkout;
 pub mod course_checkout;
+pub mod disputes;
 pub mod holds;
 pub mod order_payment;
 pub mod orders;

@@ -29,6 +29,9 @@ pub enum CheckoutError {
     AlreadyEnrolled,
     #[error("the teacher cannot take payments")]
     TeacherCannotTakePayments,
+    /// The platform suspended the teacher: no new checkouts.
+    #[error("the teacher is suspended")]
+    TeacherSuspended,
     #[error("Stripe is unavailable")]
     StripeUnavailable,
     #[error(transparent)]
@@ -71,6 +74,7 @@ impl CheckoutError {
             CheckoutError::Closed => "closed",
             CheckoutError::AlreadyEnrolled => "already_enrolled",
             CheckoutError::TeacherCannotTakePayments => "teacher_cannot_take_payments",
+            CheckoutError::TeacherSuspended => "teacher_suspended",
             CheckoutError::StripeUnavailable => "stripe_unavailable",
             CheckoutError::Unexpected(_) => "internal",
         }
@@ -90,6 +94,9 @@ impl CheckoutError {
             }
             CheckoutError::TeacherCannotTakePayments => {
                 AppError::new(ErrorCode::PaymentsNotEnabled, s.err_teacher_no_payments)
+            }
+            CheckoutError::TeacherSuspended => {
+                AppError::new(ErrorCode::Conflict, s.err_teacher_suspended)
             }
             CheckoutError::StripeUnavailable => {
                 AppError::new(ErrorCode::Unavailable, s.err_stripe_unavailable)

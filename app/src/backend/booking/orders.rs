@@ -339,7 +339,9 @@ pub async fn sales(
     let rows = sqlx::query(
         "SELECT o.id, COALESCE(o.session_id, o.course_id) AS item_id, o.course_id, \
          COALESCE(s.title, c.title) AS title, sl.start_at, o.status, o.amount_cents, o.currency, \
-         o.application_fee_cents, o.refunded_cents, o.disputed, o.created_at \
+         o.application_fee_cents, o.refunded_cents, o.disputed, o.created_at, \
+         (SELECT d.status FROM disputes d WHERE d.order_id = o.id \
+          ORDER BY d.created_at DESC, d.id DESC LIMIT 1) AS dispute_status \
          FROM orders o LEFT JOIN sessions s ON s.id = o.session_id \
          LEFT JOIN courses c ON c.id = o.course_id \
          LEFT JOIN session_slots sl ON sl.id = o.slot_id \
@@ -366,6 +368,7 @@ pub async fn sales(
                 teacher_share_cents: amount - fee,
                 refunded_cents: row.try_get("refunded_cents")?,
                 disputed: row.try_get::<i64, _>("disputed")? == 1,
+                dispute_status: row.try_get("dispute_status")?,
                 created_at: instant(Some(row.try_get("created_at")?)).context("created_at")?,
             })
         })

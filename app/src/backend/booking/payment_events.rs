@@ -7,7 +7,7 @@
 
 use anyhow::Context;
 use sqlx::{Any, Row, Transaction};
-use stripe_shared::{Charge, Dispute, PaymentIntent, Transfer};
+use stripe_shared::{Charge, PaymentIntent, Transfer};
 use stripe_types::Expandable;
 
 use crate::backend::db::DbKind;
@@ -450,23 +450,4 @@ pub async fn charge_refunded(
     .execute(&mut **tx)
     .await?;
     Ok(refunded != before)
-}
-
-/// `charge.dispute.created`: flag the order for the teacher and the platform.
-pub async fn dispute_created(
-    tx: &mut Transaction<'_, Any>,
-    dispute: &Dispute,
-    now: i64,
-) -> anyhow::Result<bool> {
-    let charge = dispute.charge.id().as_str().to_owned();
-    let done =
-        sqlx::query("UPDATE orders SET disputed = 1, updated_at = $2 WHERE stripe_charge_id = $1")
-            .bind(&charge)
-            .bind(now)
-            .execute(&mut **tx)
-            .await?;
-    if done.rows_affected() > 0 {
-        tracing::warn!(charge, "payment disputed");
-    }
-    Ok(done.rows_affected() > 0)
 }

@@ -278,7 +278,7 @@ pub async fn save(
 pub async fn get(state: &AppState, ctx: &RequestContext, id: &str) -> Result<Course, CourseError> {
     let viewer = viewer_id(state, ctx).await?;
     let row = sqlx::query(&format!(
-        "SELECT {COURSE_COLUMNS} {COURSE_JOINS} WHERE c.id = $2"
+        "SELECT {COURSE_COLUMNS}, t.suspended_at {COURSE_JOINS} WHERE c.id = $2"
     ))
     .bind(&viewer)
     .bind(id)
@@ -289,6 +289,13 @@ pub async fn get(state: &AppState, ctx: &RequestContext, id: &str) -> Result<Cou
     if course.visibility == Visibility::Draft && !course.is_owner && !course.enrolled {
         // A draft does not exist for anyone but its teacher, and the students
         // who bought it before it was unpublished: what they paid for stays theirs.
+        return Err(CourseError::NotFound);
+    }
+    if row.try_get::<Option<i64>, _>("suspended_at")?.is_some()
+        && !course.is_owner
+        && !course.enrolled
+    {
+        // Hidden while the platform has the teacher suspended.
         return Err(CourseError::NotFound);
     }
     let mut courses = [course];
@@ -313,8 +320,9 @@ pub async fn newest_published(
     limit: i64,
 ) -> Result<Vec<Course>, CourseError> {
     let viewer = viewer_id(state, ctx).await?;
+    let listed = super::teacher_listed("c");
     let rows = sqlx::query(&format!(
-        "SELECT {COURSE_COLUMNS} {COURSE_JOINS} WHERE c.visibility = 'published' \
+        "SELECT {COURSE_COLUMNS} {COURSE_JOINS} WHERE c.visibility = 'published' AND {listed} \
          ORDER BY c.created_at DESC, c.id DESC LIMIT $2"
     ))
     .bind(&viewer)
@@ -376,6 +384,7 @@ pub async fn recommended(
     ctx: &RequestContext,
 ) -> Result<Vec<Course>, CourseError> {
     let viewer = viewer_id(state, ctx).await?;
+    let listed = super::teacher_listed("c");
     let rows = sqlx::query(&format!(
         "SELECT {COURSE_COLUMNS}, \
          CASE WHEN EXISTS (SELECT 1 FROM orders o JOIN sessions s ON s.id = o.session_id \
@@ -383,7 +392,7 @@ pub async fn recommended(
                              AND s.teacher_id = c.teacher_id) \
               THEN 0 ELSE 1 END AS affinity \
          {COURSE_JOINS} \
-         WHERE c.visibility = 'published' AND t.user_id <> $1 \
+         WHERE c.visibility = 'published' AND {listed} AND t.user_id <> $1 \
            AND NOT EXISTS (SELECT 1 FROM enrollments e2 WHERE e2.course_id = c.id AND e2.user_id = $1) \
          ORDER BY affinity, c.created_at DESC, c.id DESC LIMIT $2"
     ))

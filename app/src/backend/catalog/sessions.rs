@@ -223,7 +223,7 @@ pub async fn get(
     let viewer = users::current_user(state, ctx).await?;
     let access = RecordingAccess::load(state, viewer.as_ref()).await?;
     let row = sqlx::query(&format!(
-        "SELECT {SESSION_COLUMNS}, t.user_id AS owner_user_id, \
+        "SELECT {SESSION_COLUMNS}, t.user_id AS owner_user_id, t.suspended_at, \
          (SELECT MIN(sl.start_at) FROM session_slots sl WHERE sl.session_id = s.id \
             AND sl.status = 'scheduled' AND sl.start_at > $2) AS next_slot_at \
          {SESSION_JOINS} WHERE s.id = $1"
@@ -238,6 +238,12 @@ pub async fn get(
     let is_owner = viewer.as_ref().is_some_and(|u| u.id == owner);
     if session.visibility == Visibility::Draft && !is_owner {
         // A draft does not exist for anyone but its teacher.
+        return Err(SessionError::NotFound);
+    }
+    let suspended = row.try_get::<Option<i64>, _>("suspended_at")?.is_some();
+    if suspended && !is_owner && !viewer.as_ref().is_some_and(|u| u.is_admin) {
+        // Hidden while the platform has the teacher suspended; bookings
+        // already made keep their receipts and join links.
         return Err(SessionError::NotFound);
     }
     Ok(session)
@@ -262,12 +268,13 @@ pub async fn list_published(
     loop {
         // CROSS JOIN fixes the join order on SQLite (slots first, by the
         // start_at index); PostgreSQL treats it as the inner join it is.
+        let listed = super::teacher_listed("ss");
         let rows = sqlx::query(&format!(
             "SELECT {SESSION_COLUMNS}, n.next_at \
              FROM (SELECT w.session_id, MIN(w.start_at) AS next_at \
                    FROM (SELECT sl.session_id, sl.start_at FROM session_slots sl CROSS JOIN sessions ss \
                          WHERE ss.id = sl.session_id AND sl.start_at >= $1 AND sl.status = 'scheduled' \
-                           AND ss.visibility = 'published' \
+                           AND ss.visibility = 'published' AND {listed} \
                          ORDER BY sl.start_at LIMIT $3) w \
                    GROUP BY w.session_id) n \
              JOIN sessions s ON s.id = n.session_id JOIN teachers t ON t.id = s.teacher_id \
@@ -299,11 +306,12 @@ async fn window_was_full(
     from: DateTime<Utc>,
     window: i64,
 ) -> Result<bool, SessionError> {
-    let count: i64 = sqlx::query_scalar(
+    let count: i64 = sqlx::query_scalar(&format!(
         "SELECT CAST(COUNT(*) AS BIGINT) FROM (SELECT sl.id FROM session_slots sl CROSS JOIN sessions ss \
          WHERE ss.id = sl.session_id AND sl.start_at >= $1 AND sl.status = 'scheduled' \
-           AND ss.visibility = 'published' LIMIT $2) w",
-    )
+           AND ss.visibility = 'published' AND {} LIMIT $2) w",
+        super::teacher_listed("ss")
+    ))
     .bind(from.timestamp())
     .bind(window)
     .fetch_one(state.db.pool())
@@ -320,9 +328,10 @@ pub async fn list_past_with_recording(
 ) -> Result<Vec<Session>, SessionError> {
     let viewer = users::current_user(state, ctx).await?;
     let access = RecordingAccess::load(state, viewer.as_ref()).await?;
+    let listed = super::teacher_listed("s");
     let rows = sqlx::query(&format!(
         "SELECT {SESSION_COLUMNS} {SESSION_JOINS} \
-         WHERE s.visibility = 'published' AND s.recording_url IS NOT NULL AND s.end_at IS NOT NULL \
+         WHERE s.visibility = 'published' AND {listed} AND s.recording_url IS NOT NULL AND s.end_at IS NOT NULL \
            AND NOT EXISTS (SELECT 1 FROM session_slots sl WHERE sl.session_id = s.id \
                            AND sl.status = 'scheduled' AND sl.start_at > $1) \
          ORDER BY s.end_at DESC, s.id LIMIT $2"

@@ -72,6 +72,9 @@ pub(super) struct EmailTexts {
     refund_student_cancelled: &'static str,
     refund_teacher_cancelled: &'static str,
     refund_late_payment: &'static str,
+    /// A refund made by the platform (the console): part, or the rest.
+    refund_platform_partial: &'static str,
+    refund_platform_full: &'static str,
     refund_timing: &'static str,
     refund_questions: &'static str,
 
@@ -113,6 +116,8 @@ const SV: EmailTexts = EmailTexts {
     refund_subject: |title| format!("Återbetalning: {title}"),
     refund_student_cancelled: "Du har avbokat din plats, så vi har återbetalat hela beloppet.",
     refund_teacher_cancelled: "Läraren har tyvärr ställt in passet. Din bokning är avbokad och vi har återbetalat hela beloppet.",
+    refund_platform_partial: "Vi har återbetalat en del av din betalning. Din bokning gäller som förut.",
+    refund_platform_full: "Vi har återbetalat din betalning, så köpet är nu helt återbetalat. En bokad plats är avbokad.",
     refund_late_payment: "Din betalning kom fram efter att platsen vi höll åt dig hade släppts, och under tiden blev passet fullbokat. Därför har vi återbetalat beloppet automatiskt – du har inte blivit debiterad för någon plats.",
     refund_timing: "Pengarna kommer tillbaka till det betalsätt du använde inom 5–10 bankdagar.",
     refund_questions: "Har du frågor? Svara på det här mejlet så hjälper vi dig.",
@@ -155,6 +160,8 @@ const EN: EmailTexts = EmailTexts {
     refund_subject: |title| format!("Refund: {title}"),
     refund_student_cancelled: "You cancelled your booking, so we have refunded the full amount.",
     refund_teacher_cancelled: "Unfortunately the teacher has cancelled this session. Your booking is cancelled and we have refunded the full amount.",
+    refund_platform_partial: "We have refunded part of your payment. Your booking stays as it was.",
+    refund_platform_full: "We have refunded your payment, so the purchase is now refunded in full. A booked seat is cancelled.",
     refund_late_payment: "Your payment arrived after the seat we were holding for you had been released, and in the meantime the session filled up. We have therefore refunded the payment automatically – you have not been charged for a seat.",
     refund_timing: "The money will be returned to your original payment method within 5–10 business days.",
     refund_questions: "Questions? Reply to this email and we will help.",
@@ -490,6 +497,52 @@ pub fn refund_notice(
         body_html,
         ics: None,
         dedupe_key: format!("refund:{order_id}"),
+    }
+}
+
+/// A refund the platform made from its console: `amount_cents` of the order
+/// (`full`: nothing is left). One email per refund: the key names the refund.
+#[allow(clippy::too_many_arguments)]
+pub fn platform_refund_notice(
+    locale: Locale,
+    refund_id: &str,
+    order_id: &str,
+    recipient_email: &str,
+    recipient_name: &str,
+    title: &str,
+    amount_cents: i64,
+    currency: &str,
+    full: bool,
+) -> OutgoingEmail {
+    let t = texts(locale);
+    let s = i18n::strings(locale);
+    let subject = (t.refund_subject)(title);
+    let mail = RefundNotice {
+        frame: Frame::new(locale, t, &subject, recipient_name),
+        t,
+        reason: if full {
+            t.refund_platform_full
+        } else {
+            t.refund_platform_partial
+        },
+        rows: vec![
+            row(t.label_session, title),
+            row(t.label_refunded, &price(amount_cents, currency, s)),
+            row(t.label_order, order_id),
+        ],
+    };
+    let (body_text, body_html) = render(
+        &RefundNoticeText { m: &mail },
+        &RefundNoticeHtml { m: &mail },
+    );
+    OutgoingEmail {
+        kind: "platform_refund",
+        recipient: recipient_email.to_owned(),
+        subject,
+        body_text,
+        body_html,
+        ics: None,
+        dedupe_key: format!("admin-refund:{refund_id}:{order_id}"),
     }
 }
 

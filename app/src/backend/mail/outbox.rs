@@ -73,6 +73,31 @@ pub async fn enqueue(
     Ok(done.rows_affected() == 1)
 }
 
+/// Gives a given-up email another full set of attempts, starting now.
+/// Returns whether it did: an email that was sent, or is still being tried,
+/// is left alone (so a second click changes nothing).
+pub async fn resend(
+    tx: &mut Transaction<'_, Any>,
+    id: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE outbox SET attempts = 0, next_attempt_at = $2 \
+         WHERE id = $1 AND sent_at IS NULL AND next_attempt_at = $3",
+    )
+    .bind(id)
+    .bind(now)
+    .bind(NEVER)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The SQL condition of a given-up email (on `outbox` unaliased).
+pub fn given_up_sql() -> String {
+    format!("sent_at IS NULL AND next_attempt_at = {NEVER}")
+}
+
 /// Sends up to `limit` due emails, one claimed row at a time. Returns how
 /// many were sent; failures are recorded on their rows (and logged), not
 /// returned. An error means the database failed.

@@ -69,12 +69,14 @@ struct TeacherRow {
     charges_enabled: bool,
     payouts_enabled: bool,
     details_submitted: bool,
+    payout_schedule: Option<String>,
+    statement_descriptor_prefix: Option<String>,
 }
 
 async fn teacher_row(state: &AppState, teacher_id: &str) -> Result<TeacherRow, ConnectError> {
     let row = sqlx::query(
-        "SELECT stripe_connect_account_id, charges_enabled, payouts_enabled, details_submitted \
-         FROM teachers WHERE id = $1",
+        "SELECT stripe_connect_account_id, charges_enabled, payouts_enabled, details_submitted, \
+         payout_schedule, statement_descriptor_prefix FROM teachers WHERE id = $1",
     )
     .bind(teacher_id)
     .fetch_one(state.db.pool())
@@ -84,6 +86,8 @@ async fn teacher_row(state: &AppState, teacher_id: &str) -> Result<TeacherRow, C
         charges_enabled: row.try_get::<i64, _>("charges_enabled")? == 1,
         payouts_enabled: row.try_get::<i64, _>("payouts_enabled")? == 1,
         details_submitted: row.try_get::<i64, _>("details_submitted")? == 1,
+        payout_schedule: row.try_get("payout_schedule")?,
+        statement_descriptor_prefix: row.try_get("statement_descriptor_prefix")?,
     })
 }
 
@@ -94,6 +98,8 @@ fn status_of(row: &TeacherRow, currently_due: Vec<String>) -> PayoutStatus {
         payouts_enabled: row.payouts_enabled,
         details_submitted: row.details_submitted,
         currently_due,
+        payout_schedule: row.payout_schedule.clone(),
+        statement_descriptor_prefix: row.statement_descriptor_prefix.clone(),
     }
 }
 

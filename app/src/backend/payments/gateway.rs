@@ -7,7 +7,9 @@
 
 mod accounts;
 mod billing;
+mod disputes;
 mod payments;
+mod payouts;
 
 use std::time::Duration;
 
@@ -16,7 +18,10 @@ use stripe::{IdempotencyKey, RequestStrategy, StripeError, StripeRequest};
 
 pub use accounts::ConnectAccount;
 pub use billing::{period_end, CreatedSubscription, PriceSpec};
-pub use payments::{DestinationCharge, PaymentIntentInfo, PaymentIntentState, RefundInfo};
+pub use payments::{
+    DestinationCharge, PaymentIntentInfo, PaymentIntentState, RefundInfo, RefundOf,
+};
+pub use payouts::PayoutInterval;
 
 /// What the gateway needs from the configuration.
 #[derive(Clone)]
@@ -84,7 +89,7 @@ pub enum GatewayError {
 }
 
 impl GatewayError {
-    fn is_transient(&self) -> bool {
+    pub fn is_transient(&self) -> bool {
         matches!(self, GatewayError::Unavailable(_))
     }
 }

@@ -10,6 +10,7 @@
 
 pub mod connect;
 pub mod gateway;
+pub mod payouts;
 pub mod products;
 pub mod signature;
 pub mod test_payment;

@@ -5,11 +5,14 @@
 use sqlx::{Any, Transaction};
 use stripe_webhook::EventObject;
 
+use crate::backend::booking::disputes;
 use crate::backend::booking::payment_events::{self, Applied, FollowUp};
 use crate::backend::db::DbKind;
 use crate::backend::payments::gateway::ConnectAccount;
 use crate::backend::state::Settings;
-use crate::backend::{membership::events as membership_events, payments::connect};
+use crate::backend::{
+    membership::events as membership_events, payments::connect, payments::payouts,
+};
 
 /// What became of one delivery (also the metrics label).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +53,7 @@ fn from_flag(changed: bool) -> (Outcome, FollowUp) {
 }
 
 /// One arm per event type we act on; the membership handlers join here.
+/// `account` is the connected account of a Connect event.
 /// An `Err` leaves the event pending: the inbox retries it
 /// ([`crate::backend::error::TooEarly`] when it outran our own write).
 pub async fn dispatch(
@@ -57,6 +61,7 @@ pub async fn dispatch(
     kind: DbKind,
     settings: &Settings,
     created: i64,
+    account: Option<&str>,
     object: EventObject,
     now: i64,
 ) -> anyhow::Result<(Outcome, FollowUp)> {
@@ -107,8 +112,21 @@ pub async fn dispatch(
         EventObject::TransferCreated(transfer) => {
             from_flag(payment_events::transfer_created(tx, &transfer, now).await?)
         }
-        EventObject::ChargeDisputeCreated(dispute) => {
-            from_flag(payment_events::dispute_created(tx, &dispute, now).await?)
+        EventObject::ChargeDisputeCreated(dispute)
+        | EventObject::ChargeDisputeUpdated(dispute)
+        | EventObject::ChargeDisputeClosed(dispute)
+        | EventObject::ChargeDisputeFundsReinstated(dispute) => {
+            from_flag(disputes::apply(tx, &dispute, created, false, now).await?)
+        }
+        EventObject::ChargeDisputeFundsWithdrawn(dispute) => {
+            from_flag(disputes::apply(tx, &dispute, created, true, now).await?)
+        }
+        EventObject::PayoutCreated(payout)
+        | EventObject::PayoutUpdated(payout)
+        | EventObject::PayoutPaid(payout)
+        | EventObject::PayoutFailed(payout)
+        | EventObject::PayoutCanceled(payout) => {
+            from_flag(payouts::apply(tx, account, &payout, created, now).await?)
         }
         EventObject::AccountUpdated(account) => {
             let account = ConnectAccount::from(*account);

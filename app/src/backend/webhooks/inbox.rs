@@ -278,16 +278,18 @@ async fn apply(state: &AppState, claimed: &Claimed) -> Result<Outcome, ApplyErro
         state.db.kind(),
         &state.settings,
         event.created,
+        event.account.as_deref(),
         event.data.object,
         state.clock.now(),
     )
     .await?;
     let marked = sqlx::query(
-        "UPDATE stripe_events SET processed_at = $1, leased_until = NULL, last_error = NULL \
-         WHERE id = $2 AND processed_at IS NULL",
+        "UPDATE stripe_events SET processed_at = $1, leased_until = NULL, last_error = NULL, \
+         outcome = $3 WHERE id = $2 AND processed_at IS NULL",
     )
     .bind(state.clock.now())
     .bind(&claimed.id)
+    .bind(outcome.as_str())
     .execute(&mut *tx)
     .await
     .map_err(anyhow::Error::from)?

@@ -1,6 +1,7 @@
 //! One file per page, named after its route.
 
 pub mod account;
+pub mod admin;
 pub mod bookings;
 pub mod course;
 pub mod courses;

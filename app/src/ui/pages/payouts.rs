@@ -1,6 +1,8 @@
 //! `/studio/payouts`: the teacher's Stripe Connect status (not started,
 //! incomplete with what Stripe still needs, or active) and the button that
-//! sends them to Stripe's onboarding.
+//! sends them to Stripe's onboarding; for an active account also the
+//! payouts, the payout settings and the Stripe dashboard button (those
+//! parts are in `ui/payouts/`); and the sales table.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -10,6 +12,10 @@ use crate::model::order::{OrderStatus, Sale};
 use crate::model::payouts::{PayoutState, PayoutStatus};
 use crate::model::session::{format_price, Currency};
 use crate::ui::i18n_context::use_i18n;
+use crate::ui::payouts::dispute_words;
+use crate::ui::payouts::payout_list::PayoutList;
+use crate::ui::payouts::payout_settings::{DashboardButton, PayoutSettingsSection};
+use crate::ui::payouts::strings::use_payout_i18n;
 
 #[component]
 pub fn PayoutsPage() -> impl IntoView {
@@ -46,6 +52,16 @@ pub fn PayoutsPage() -> impl IntoView {
                 }}
             </Suspense>
         </section>
+        <PayoutList />
+        <Suspense fallback=|| ()>
+            {move || {
+                status
+                    .get()
+                    .and_then(Result::ok)
+                    .filter(|status| status.state == PayoutState::Active)
+                    .map(|status| view! { <PayoutSettingsSection status /> })
+            }}
+        </Suspense>
         <section class="glass sales" aria-labelledby="sales-title">
             <h2 id="sales-title">{move || i18n.t().sales_title}</h2>
             <Suspense fallback=move || view! { <p class="skeleton">{move || i18n.t().loading}</p> }>
@@ -68,6 +84,7 @@ pub fn PayoutsPage() -> impl IntoView {
 #[component]
 fn SalesTable(list: Vec<Sale>) -> impl IntoView {
     let i18n = use_i18n();
+    let p = use_payout_i18n();
     let rows = list
         .into_iter()
         .map(|sale| {
@@ -83,6 +100,7 @@ fn SalesTable(list: Vec<Sale>) -> impl IntoView {
             let when = sale.start_at.map(|at| at.format("%Y-%m-%d %H:%M UTC").to_string()).unwrap_or_default();
             let status = sale.status;
             let disputed = sale.disputed;
+            let dispute = sale.dispute_status;
             view! {
                 <tr data-testid="sale-row">
                     <td><a href=format!("/{}/{}", if sale.is_course { "courses" } else { "sessions" }, sale.session_id)>{sale.session_title}</a></td>
@@ -97,6 +115,9 @@ fn SalesTable(list: Vec<Sale>) -> impl IntoView {
                         }}
                         {refunded.map(|r| format!(" ({r})"))}
                         {disputed.then(|| view! { " " <span class="badge badge-warn">{move || i18n.t().sales_disputed}</span> })}
+                        {dispute.map(|status| view! {
+                            " " <span class="sale-dispute" data-testid="sale-dispute">{move || dispute_words(p.t(), &status)}</span>
+                        })}
                     </td>
                 </tr>
             }
@@ -182,10 +203,15 @@ fn PayoutDetails(status: PayoutStatus, start: ServerAction<StartOnboarding>) -> 
                 </ul>
             }
         })}
-        <ActionForm action=start attr:class="form">
-            <button type="submit" class="btn btn-primary" disabled=move || start.pending().get()>
-                {button}
-            </button>
-        </ActionForm>
+        <div class="payout-actions">
+            <ActionForm action=start attr:class="form">
+                <button type="submit" class="btn btn-primary" disabled=move || start.pending().get()>
+                    {button}
+                </button>
+            </ActionForm>
+            <Show when=move || state == PayoutState::Active>
+                <DashboardButton />
+            </Show>
+        </div>
     }
 }

@@ -181,11 +181,27 @@ impl StripeGateway {
         amount_cents: Option<i64>,
         refund_key: &str,
     ) -> Result<RefundInfo, GatewayError> {
+        let refund = RefundOf {
+            payment_intent: payment_intent_id,
+            amount_cents,
+            reverse_transfer: true,
+            refund_application_fee: true,
+        };
+        self.refund(&refund, refund_key).await
+    }
+
+    /// A refund as the platform's console asks for it: the admin chooses
+    /// whether the teacher's transfer and the platform's fee are reversed.
+    pub async fn refund(
+        &self,
+        refund: &RefundOf<'_>,
+        refund_key: &str,
+    ) -> Result<RefundInfo, GatewayError> {
         let mut request = CreateRefund::new()
-            .payment_intent(payment_intent_id)
-            .reverse_transfer(true)
-            .refund_application_fee(true);
-        if let Some(amount) = amount_cents {
+            .payment_intent(refund.payment_intent)
+            .reverse_transfer(refund.reverse_transfer)
+            .refund_application_fee(refund.refund_application_fee);
+        if let Some(amount) = refund.amount_cents {
             request = request.amount(amount);
         }
         let refund = self
@@ -197,4 +213,14 @@ impl StripeGateway {
             status: refund.status.unwrap_or_default(),
         })
     }
+}
+
+/// What to refund of a payment.
+#[derive(Debug, Clone)]
+pub struct RefundOf<'a> {
+    pub payment_intent: &'a str,
+    /// `None`: all that is left.
+    pub amount_cents: Option<i64>,
+    pub reverse_transfer: bool,
+    pub refund_application_fee: bool,
 }
