@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # `make fuzz`: schemathesis against /api/v1/openapi.json of the built release
 # server, on a fresh SQLite database and a fresh PostgreSQL database, each
-# seeded with the demo data, once as the demo student and once as the demo
-# teacher. Any 5xx, or an answer its operation does not document, fails it.
+# seeded with the demo data, as the demo student, the demo teacher and the
+# demo admin. Any 5xx, or an answer its operation does not document, fails it.
 #
-# FUZZ_SECONDS bounds each of the four runs (default 90: about 3 minutes per
+# FUZZ_SECONDS bounds each of the six runs (default 90: about 4.5 minutes per
 # database). FUZZ_SERVER runs another build of the server (a debug one while
 # iterating). Schemathesis comes from PyPI into a virtualenv under target/.
 set -euo pipefail
@@ -64,7 +64,7 @@ token_of() {
     python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])'
 }
 
-# Fuzzes the server on DATABASE_URL as the student, then as the teacher.
+# Fuzzes the server on DATABASE_URL as the student, the teacher, then the admin.
 fuzz_database() {
   local name=$1
   export DATA_DIR="$tmp/data-$name"
@@ -77,12 +77,12 @@ fuzz_database() {
     sleep 0.2
   done
   local role email password token
-  for role in student teacher; do
-    if [ "$role" = student ]; then
-      email=elev@aveli.test password=demo-elev-2026
-    else
-      email=larare@aveli.test password=demo-larare-2026
-    fi
+  for role in student teacher admin; do
+    case "$role" in
+      student) email=elev@aveli.test password=demo-elev-2026 ;;
+      teacher) email=larare@aveli.test password=demo-larare-2026 ;;
+      admin) email=admin@aveli.test password=demo-admin-2026 ;;
+    esac
     token=$(token_of "$email" "$password")
     echo "==> fuzz: $name as the demo $role, $seconds s"
     # Logging out would end the token midway; the other operations run as

@@ -56,6 +56,8 @@ pub struct AdminStrings {
     /// `{name}`: the teacher.
     pub confirm_suspend: &'static str,
     pub confirm_suspend_yes: &'static str,
+    pub suspend_cancel_bookings: &'static str,
+    pub slots_cancelled: &'static str,
     /// `{name}`, `{pct}`, `{state}` (active or suspended, lower case).
     pub teacher_saved: &'static str,
     pub orders_title: &'static str,
@@ -317,6 +319,8 @@ pub const SV: AdminStrings = AdminStrings {
     confirm_split_yes: "Ja, ändra andelen",
     confirm_suspend: "Stäng av {name}? Lärarens pass och kurser döljs och nya bokningar nekas.",
     confirm_suspend_yes: "Ja, stäng av",
+    suspend_cancel_bookings: "Ställ också in lärarens kommande klasser och återbetala alla bokningar",
+    slots_cancelled: "Inställda klasser: {n}",
     teacher_saved: "Sparat: {name} har {pct} % i andel och är {state}.",
     orders_title: "Ordrar",
     orders_lead: "Sök ordrar, se deras historik och återbetala.",
@@ -561,6 +565,8 @@ pub const EN: AdminStrings = AdminStrings {
     confirm_split_yes: "Yes, change the share",
     confirm_suspend: "Suspend {name}? Their sessions and courses are hidden and new checkouts are refused.",
     confirm_suspend_yes: "Yes, suspend",
+    suspend_cancel_bookings: "Also cancel the teacher's upcoming classes and refund every booking",
+    slots_cancelled: "Classes cancelled: {n}",
     teacher_saved: "Saved: {name} has a {pct}% share and is {state}.",
     orders_title: "Orders",
     orders_lead: "Search orders, see their history and refund.",

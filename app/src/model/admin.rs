@@ -33,6 +33,9 @@ pub struct AdminTeacher {
     pub payout_split_pct: i64,
     pub suspended: bool,
     pub totals: Vec<MoneyTotal>,
+    /// Upcoming slots cancelled by this change (0 unless asked for).
+    #[serde(default)]
+    pub slots_cancelled: i64,
 }
 
 /// `PATCH /api/v1/admin/teachers/{id}`: the fields present are changed.
@@ -44,6 +47,10 @@ pub struct TeacherChange {
     pub payout_split_pct: Option<i64>,
     #[serde(default)]
     pub suspended: Option<bool>,
+    /// With `suspended: true`: also cancel the teacher's upcoming classes,
+    /// refunding every booking (the teacher's own cancel-and-refund path).
+    #[serde(default)]
+    pub cancel_upcoming_bookings: bool,
 }
 
 /// What an order bought.

@@ -12,6 +12,7 @@ on_both_databases!(
     only_admins_reach_the_console,
     a_split_change_applies_to_new_orders_only,
     a_suspended_teacher_is_hidden_and_refused_but_bookings_stay,
+    suspending_can_also_cancel_and_refund_upcoming_classes,
     partial_refunds_keep_the_seat_until_nothing_is_left,
     refund_choices_reach_stripe_as_chosen,
     a_double_submit_refunds_once,
@@ -639,4 +640,45 @@ async fn orders_are_searched_and_opened_with_their_history(backend: Backend) {
     assert_eq!(detail["audit"].as_array().map(Vec::len), Some(1));
     assert_eq!(detail["refundable_cents"], 14_000);
     assert_eq!(detail["teacher_share_cents"], 12_000);
+}
+
+async fn suspending_can_also_cancel_and_refund_upcoming_classes(backend: Backend) {
+    let app = spawn_app(backend).await;
+    let teacher = app.new_teacher().await;
+    let (slot, order, student) = paid_booking(&app, &teacher).await;
+    let teacher_id = teacher_id_of(&app, &slot).await;
+    let admin = app.new_admin().await;
+    let path = format!("/api/v1/admin/teachers/{teacher_id}");
+    let alone = admin
+        .patch(app.url(&path))
+        .json(&json!({ "cancel_upcoming_bookings": true }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(alone.status(), 422, "cancelling needs a suspension");
+    assert_eq!(
+        scalar(
+            &app,
+            "SELECT seats_taken FROM session_slots WHERE id = $1",
+            &slot
+        )
+        .await,
+        1
+    );
+    let both = admin
+        .patch(app.url(&path))
+        .json(&json!({ "suspended": true, "cancel_upcoming_bookings": true }))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(both.status(), 200);
+    assert_eq!(json(both).await["slots_cancelled"], 1);
+    app.eventually(|| async {
+        app.get_json(&student, &format!("/api/v1/orders/{order}"))
+            .await["status"]
+            == "refunded"
+    })
+    .await;
+    assert_eq!(seats_taken(&app, &slot).await, 0);
+    assert_eq!(audit_rows(&app, &teacher_id).await, 1);
 }

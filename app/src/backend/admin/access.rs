@@ -37,6 +37,8 @@ pub enum AdminError {
     /// same key again settles it.
     #[error("Stripe did not answer: {0}")]
     RefundUnknown(GatewayError),
+    #[error("cancelling bookings needs a suspension")]
+    CancelNeedsSuspension,
     #[error("no evidence given")]
     EvidenceEmpty,
     #[error("an evidence field is too long")]
@@ -91,6 +93,7 @@ impl AdminError {
                 tracing::warn!(error = %err, "admin refund: Stripe did not answer");
                 AppError::new(ErrorCode::Unavailable, s.err_admin_refund_unknown)
             }
+            AdminError::CancelNeedsSuspension => validation(s.err_admin_cancel_needs_suspension),
             AdminError::EvidenceEmpty => validation(s.err_admin_evidence_empty),
             AdminError::EvidenceTooLong => validation(s.err_admin_evidence_too_long),
             AdminError::DisputeClosed => {

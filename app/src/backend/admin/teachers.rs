@@ -9,6 +9,7 @@ use sqlx::Row;
 
 use crate::backend::admin::access::{require_admin, AdminError};
 use crate::backend::admin::audit::{self, Action};
+use crate::backend::booking::orders;
 use crate::backend::{AppState, RequestContext};
 use crate::model::admin::{AdminTeacher, MoneyTotal, TeacherChange};
 
@@ -47,6 +48,7 @@ fn teacher_from_row(row: &AnyRow) -> anyhow::Result<AdminTeacher> {
         payout_split_pct: row.try_get("payout_split_pct")?,
         suspended: row.try_get::<Option<i64>, _>("suspended_at")?.is_some(),
         totals: Vec::new(),
+        slots_cancelled: 0,
     })
 }
 
@@ -175,17 +177,55 @@ pub async fn update(
             target_type: "teacher",
             target_id: teacher_id,
             before: Some(audit::json(&before)?),
-            after: Some(audit::json(&after)?),
+            after: Some(serde_json::json!({
+                "payout_split_pct": after.payout_split_pct,
+                "suspended": after.suspended,
+                "cancel_upcoming_bookings": change.cancel_upcoming_bookings,
+            })),
         },
         now,
     )
     .await?;
     tx.commit().await?;
+    let slots_cancelled = if change.cancel_upcoming_bookings {
+        cancel_upcoming(state, teacher_id).await?
+    } else {
+        0
+    };
     let row = sqlx::query(&format!("{TEACHER_COLUMNS} WHERE t.id = $1"))
         .bind(teacher_id)
         .fetch_one(state.db.pool())
         .await?;
     let mut teacher = teacher_from_row(&row)?;
     teacher.totals = totals(state).await?.remove(teacher_id).unwrap_or_default();
+    teacher.slots_cancelled = slots_cancelled;
     Ok(teacher)
+}
+
+/// Cancels every upcoming scheduled slot of the teacher through the
+/// teacher's own cancel path (bookings refunded once, open checkouts
+/// stopped, everyone told). Run after the suspension is committed, one slot
+/// at a time: a failure midway leaves the rest for a second request (which
+/// finds only the slots still scheduled) and the owed refunds to the sweep.
+async fn cancel_upcoming(state: &AppState, teacher_id: &str) -> Result<i64, AdminError> {
+    let slots: Vec<String> = sqlx::query_scalar(
+        "SELECT sl.id FROM session_slots sl JOIN sessions s ON s.id = sl.session_id \
+         WHERE s.teacher_id = $1 AND sl.status = 'scheduled' AND sl.start_at > $2 \
+         ORDER BY sl.start_at",
+    )
+    .bind(teacher_id)
+    .bind(state.clock.now())
+    .fetch_all(state.db.pool())
+    .await?;
+    for slot in &slots {
+        orders::cancel_slot_of(state, teacher_id, slot)
+            .await
+            .map_err(|err| AdminError::Unexpected(anyhow::Error::new(err)))?;
+    }
+    tracing::info!(
+        teacher_id,
+        slots = slots.len(),
+        "upcoming classes cancelled by the platform"
+    );
+    Ok(slots.len() as i64)
 }

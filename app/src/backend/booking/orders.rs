@@ -263,6 +263,16 @@ pub async fn cancel_slot(
     slot_id: &str,
 ) -> Result<usize, OrderError> {
     let (_, teacher_id) = require_teacher(state, ctx).await?;
+    cancel_slot_of(state, &teacher_id, slot_id).await
+}
+
+/// [`cancel_slot`] for the teacher `teacher_id`, also used by the platform
+/// when it suspends a teacher and cancels their upcoming classes.
+pub async fn cancel_slot_of(
+    state: &AppState,
+    teacher_id: &str,
+    slot_id: &str,
+) -> Result<usize, OrderError> {
     let at = state.clock.now();
     let mut tx = state.db.pool().begin().await?;
     let owned = sqlx::query(
@@ -270,7 +280,7 @@ pub async fn cancel_slot(
          AND session_id IN (SELECT id FROM sessions WHERE teacher_id = $2)",
     )
     .bind(slot_id)
-    .bind(&teacher_id)
+    .bind(teacher_id)
     .bind(at)
     .execute(&mut *tx)
     .await?;

@@ -279,6 +279,8 @@ fn TeacherRow(teacher: AdminTeacher, update: ServerAction<UpdateTeacher>) -> imp
         });
         step.set(Step::Idle);
     };
+    // "Also cancel upcoming classes": off unless the admin asks for it.
+    let cancel_too = RwSignal::new(false);
     let ask_split = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         match parse_split(&split.get_untracked()) {
@@ -306,11 +308,12 @@ fn TeacherRow(teacher: AdminTeacher, update: ServerAction<UpdateTeacher>) -> imp
     let confirm = move |_| match step.get_untracked() {
         Step::ConfirmSplit(pct) => send(TeacherChange {
             payout_split_pct: Some(pct),
-            suspended: None,
+            ..TeacherChange::default()
         }),
         Step::ConfirmSuspend => send(TeacherChange {
-            payout_split_pct: None,
             suspended: Some(true),
+            cancel_upcoming_bookings: cancel_too.get_untracked(),
+            ..TeacherChange::default()
         }),
         Step::Idle => {}
     };
@@ -391,7 +394,7 @@ fn TeacherRow(teacher: AdminTeacher, update: ServerAction<UpdateTeacher>) -> imp
                     {if suspended {
                         view! {
                             <button type="button" class="btn btn-ghost" disabled=move || pending.get()
-                                on:click=move |_| send(TeacherChange { payout_split_pct: None, suspended: Some(false) })>
+                                on:click=move |_| send(TeacherChange { suspended: Some(false), ..TeacherChange::default() })>
                                 {move || a.t().restore} <span class="sr-only">" " {move || name.get_value()}</span>
                             </button>
                         }
@@ -413,6 +416,14 @@ fn TeacherRow(teacher: AdminTeacher, update: ServerAction<UpdateTeacher>) -> imp
                 <td colspan="7">
                     <div class="admin-confirm" role="group" aria-labelledby=question_id.clone()>
                         <p id=question_id.clone() class="admin-confirm-question">{question}</p>
+                        <Show when=move || step.get() == Step::ConfirmSuspend>
+                            <label class="checkbox">
+                                <input type="checkbox" data-testid="suspend-cancel-bookings"
+                                    prop:checked=move || cancel_too.get()
+                                    on:change=move |ev| cancel_too.set(event_target_checked(&ev)) />
+                                " " {move || a.t().suspend_cancel_bookings}
+                            </label>
+                        </Show>
                         <div class="actions">
                             <button type="button" class="btn btn-danger" data-testid="teacher-confirm"
                                 disabled=move || pending.get() on:click=confirm>
