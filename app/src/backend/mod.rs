@@ -3,7 +3,8 @@
 
 // The domains. Dependencies point one way:
 // webhooks → booking, membership → catalog → payments → accounts;
-// attendance → catalog, accounts;
+// attendance → catalog, accounts; admin → booking, payments, accounts, mail
+// (nothing calls admin);
 // booking and membership also call payments and mail; mail calls only the plumbing.
 pub mod accounts;
 pub mod admin;
