@@ -4,7 +4,8 @@
 use std::sync::OnceLock;
 use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request};
+use app::backend::AppState;
+use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
@@ -28,7 +29,11 @@ pub fn install() {
     });
 }
 
-pub async fn render() -> Response {
+pub async fn render(State(state): State<AppState>) -> Response {
+    // The console's counts of webhook events and emails, as gauges.
+    if let Err(err) = app::backend::admin::system::publish_gauges(&state).await {
+        tracing::warn!(error = %err, "metrics: counts not read");
+    }
     let body = HANDLE
         .get()
         .and_then(|handle| handle.as_ref())

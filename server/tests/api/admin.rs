@@ -138,7 +138,12 @@ async fn only_admins_reach_the_console(backend: Backend) {
         "/api/v1/admin/orders".to_owned(),
         format!("/api/v1/admin/orders/{order}"),
         "/api/v1/admin/audit".to_owned(),
+        "/api/v1/admin/disputes".to_owned(),
+        "/api/v1/admin/events".to_owned(),
+        "/api/v1/admin/outbox".to_owned(),
         "/admin".to_owned(),
+        "/admin/disputes".to_owned(),
+        "/admin/system".to_owned(),
         "/admin/teachers".to_owned(),
         "/admin/orders".to_owned(),
         format!("/admin/orders/{order}"),
@@ -169,6 +174,23 @@ async fn only_admins_reach_the_console(backend: Backend) {
         )
         .await;
         assert_eq!(post.status(), 404, "{who} refunds");
+        let evidence = client
+            .post(app.url("/api/v1/admin/disputes/du_unknown/evidence"))
+            .json(&json!({ "evidence": { "customer_name": "x" } }))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(evidence.status(), 404, "{who} sends evidence");
+        let email: String = sqlx::query_scalar("SELECT id FROM outbox LIMIT 1")
+            .fetch_one(app.db.pool())
+            .await
+            .expect("an email");
+        let resend = client
+            .post(app.url(&format!("/api/v1/admin/outbox/{email}/resend")))
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(resend.status(), 404, "{who} resends an email");
     }
     assert_eq!(audit_rows(&app, &order).await, 0, "nothing was done");
     assert_eq!(audit_rows(&app, &teacher_id).await, 0);

@@ -278,7 +278,26 @@ async fn events_and_emails_are_listed_and_a_failed_email_is_sent_again_once(back
         .filter_map(|c| c["count"].as_i64())
         .sum();
     assert_eq!(counted, stored, "every stored event is counted once");
-
+    // The recorder is one per test process: another test's scrape may set
+    // the gauges from its own database in between, so look until they agree.
+    let lines: Vec<String> = events["counts"]
+        .as_array()
+        .expect("counts")
+        .iter()
+        .map(|count| {
+            format!(
+                "webhook_events{{outcome=\"{}\"}} {}",
+                count["outcome"].as_str().expect("outcome"),
+                count["count"]
+            )
+        })
+        .collect();
+    assert!(!lines.is_empty());
+    app.eventually(|| async {
+        let metrics = app.get_text(&app.bare_client(), "/metrics").await;
+        lines.iter().all(|line| metrics.lines().any(|l| l == line))
+    })
+    .await;
     let receipt: String = sqlx::query_scalar("SELECT id FROM outbox WHERE dedupe_key = $1")
         .bind(format!("receipt:{order}"))
         .fetch_one(app.db.pool())
@@ -302,6 +321,13 @@ async fn events_and_emails_are_listed_and_a_failed_email_is_sent_again_once(back
     assert_eq!(emails[0]["state"], "failed");
     assert_eq!(emails[0]["last_error"], "SMTP 550");
     assert_eq!(failed["failed"], 1);
+    let metrics = app.get_text(&app.bare_client(), "/metrics").await;
+    assert!(
+        metrics
+            .lines()
+            .any(|l| l == "outbox_emails{state=\"failed\"} 1"),
+        "/metrics counts the failed email as the console does"
+    );
 
     let resend = |id: String| {
         let admin = &admin;

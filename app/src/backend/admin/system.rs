@@ -60,7 +60,14 @@ pub async fn events(
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let counts = sqlx::query(&format!(
+    let counts = event_counts(state).await?;
+    Ok(EventList { events, counts })
+}
+
+/// How many stored events have each outcome: the console's summary, and
+/// the `webhook_events{outcome}` gauge of `/metrics` ([`publish_gauges`]).
+pub async fn event_counts(state: &AppState) -> Result<Vec<OutcomeCount>, sqlx::Error> {
+    sqlx::query(&format!(
         "SELECT outcome, CAST(COUNT(*) AS BIGINT) AS n FROM \
          (SELECT {OUTCOME} AS outcome FROM stripe_events e) c GROUP BY outcome ORDER BY outcome"
     ))
@@ -73,8 +80,37 @@ pub async fn events(
             count: row.try_get("n")?,
         })
     })
-    .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    Ok(EventList { events, counts })
+    .collect()
+}
+
+/// Queued, sent and failed emails: the console's summary, and the
+/// `outbox_emails{state}` gauge of `/metrics`.
+pub async fn outbox_counts(state: &AppState) -> Result<(i64, i64, i64), sqlx::Error> {
+    let given_up = outbox::given_up_sql();
+    let counts = sqlx::query(&format!(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN sent_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS sent, \
+         CAST(COALESCE(SUM(CASE WHEN {given_up} THEN 1 ELSE 0 END), 0) AS BIGINT) AS failed, \
+         CAST(COUNT(*) AS BIGINT) AS total FROM outbox"
+    ))
+    .fetch_one(state.db.pool())
+    .await?;
+    let sent: i64 = counts.try_get("sent")?;
+    let failed: i64 = counts.try_get("failed")?;
+    let total: i64 = counts.try_get("total")?;
+    Ok((total - sent - failed, sent, failed))
+}
+
+/// Sets the gauges `/metrics` shows from the same counts as the console,
+/// so the two always agree when read at the same moment.
+pub async fn publish_gauges(state: &AppState) -> Result<(), sqlx::Error> {
+    for count in event_counts(state).await? {
+        metrics::gauge!("webhook_events", "outcome" => count.outcome).set(count.count as f64);
+    }
+    let (queued, sent, failed) = outbox_counts(state).await?;
+    for (name, n) in [("queued", queued), ("sent", sent), ("failed", failed)] {
+        metrics::gauge!("outbox_emails", "state" => name).set(n as f64);
+    }
+    Ok(())
 }
 
 /// The newest emails (only the given-up ones with `failed_only`) and the
@@ -117,19 +153,10 @@ pub async fn outbox(
             })
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    let counts = sqlx::query(&format!(
-        "SELECT CAST(COALESCE(SUM(CASE WHEN sent_at IS NOT NULL THEN 1 ELSE 0 END), 0) AS BIGINT) AS sent, \
-         CAST(COALESCE(SUM(CASE WHEN {given_up} THEN 1 ELSE 0 END), 0) AS BIGINT) AS failed, \
-         CAST(COUNT(*) AS BIGINT) AS total FROM outbox"
-    ))
-    .fetch_one(state.db.pool())
-    .await?;
-    let sent: i64 = counts.try_get("sent")?;
-    let failed: i64 = counts.try_get("failed")?;
-    let total: i64 = counts.try_get("total")?;
+    let (queued, sent, failed) = outbox_counts(state).await?;
     Ok(OutboxList {
         emails,
-        queued: total - sent - failed,
+        queued,
         sent,
         failed,
     })
