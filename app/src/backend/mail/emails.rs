@@ -469,35 +469,28 @@ pub fn refund_notice(
 ) -> OutgoingEmail {
     let t = texts(locale);
     let s = i18n::strings(locale);
-    let subject = (t.refund_subject)(session_title);
-    let mail = RefundNotice {
-        frame: Frame::new(locale, t, &subject, recipient_name),
-        t,
-        reason: match reason {
-            RefundReason::StudentCancelled => t.refund_student_cancelled,
-            RefundReason::TeacherCancelled => t.refund_teacher_cancelled,
-            RefundReason::LatePayment => t.refund_late_payment,
-        },
-        rows: vec![
-            row(t.label_session, session_title),
-            row(t.label_when, &when_start(s, time_zone, start)),
-            row(t.label_refunded, &price(amount_cents, currency, s)),
-            row(t.label_order, order_id),
-        ],
+    let reason_text = match reason {
+        RefundReason::StudentCancelled => t.refund_student_cancelled,
+        RefundReason::TeacherCancelled => t.refund_teacher_cancelled,
+        RefundReason::LatePayment => t.refund_late_payment,
     };
-    let (body_text, body_html) = render(
-        &RefundNoticeText { m: &mail },
-        &RefundNoticeHtml { m: &mail },
-    );
-    OutgoingEmail {
-        kind: reason.kind(),
-        recipient: recipient_email.to_owned(),
-        subject,
-        body_text,
-        body_html,
-        ics: None,
-        dedupe_key: format!("refund:{order_id}"),
-    }
+    let rows = vec![
+        row(t.label_session, session_title),
+        row(t.label_when, &when_start(s, time_zone, start)),
+        row(t.label_refunded, &price(amount_cents, currency, s)),
+        row(t.label_order, order_id),
+    ];
+    let to = (recipient_email, recipient_name);
+    let key = format!("refund:{order_id}");
+    refund_email(
+        locale,
+        to,
+        session_title,
+        reason_text,
+        rows,
+        reason.kind(),
+        key,
+    )
 }
 
 /// A refund the platform made from its console: `amount_cents` of the order
@@ -516,33 +509,51 @@ pub fn platform_refund_notice(
 ) -> OutgoingEmail {
     let t = texts(locale);
     let s = i18n::strings(locale);
+    let reason = if full {
+        t.refund_platform_full
+    } else {
+        t.refund_platform_partial
+    };
+    let rows = vec![
+        row(t.label_session, title),
+        row(t.label_refunded, &price(amount_cents, currency, s)),
+        row(t.label_order, order_id),
+    ];
+    let to = (recipient_email, recipient_name);
+    let key = format!("admin-refund:{refund_id}:{order_id}");
+    refund_email(locale, to, title, reason, rows, "platform_refund", key)
+}
+
+/// A refund email (the refund notice's templates): why, and what.
+fn refund_email(
+    locale: Locale,
+    (recipient_email, recipient_name): (&str, &str),
+    title: &str,
+    reason: &'static str,
+    rows: Vec<Row>,
+    kind: &'static str,
+    dedupe_key: String,
+) -> OutgoingEmail {
+    let t = texts(locale);
     let subject = (t.refund_subject)(title);
     let mail = RefundNotice {
         frame: Frame::new(locale, t, &subject, recipient_name),
         t,
-        reason: if full {
-            t.refund_platform_full
-        } else {
-            t.refund_platform_partial
-        },
-        rows: vec![
-            row(t.label_session, title),
-            row(t.label_refunded, &price(amount_cents, currency, s)),
-            row(t.label_order, order_id),
-        ],
+        reason,
+        rows,
     };
     let (body_text, body_html) = render(
         &RefundNoticeText { m: &mail },
         &RefundNoticeHtml { m: &mail },
     );
     OutgoingEmail {
-        kind: "platform_refund",
+        kind,
         recipient: recipient_email.to_owned(),
         subject,
         body_text,
         body_html,
         ics: None,
-        dedupe_key: format!("admin-refund:{refund_id}:{order_id}"),
+        dedupe_key,
     }
 }
 
